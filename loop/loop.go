@@ -1,0 +1,438 @@
+package loop
+
+import (
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/goasyncio/goasyncio/internal/goid"
+)
+
+// Limits copied from CPython's base_events.py.
+const (
+	// minScheduledTimers and minCancelledFraction decide when _run_once
+	// rebuilds the timer heap instead of popping cancelled timers lazily.
+	minScheduledTimers   = 100
+	minCancelledFraction = 0.5
+	// maxSleep caps one idle wait (MAXIMUM_SELECT_TIMEOUT).
+	maxSleep = 24 * time.Hour
+	// clockResolution is time.get_clock_info('monotonic').resolution on
+	// Linux: timers due before now+clockResolution are run.
+	clockResolution = 1
+)
+
+// A Loop is an event loop: it runs callbacks, one at a time, on the
+// goroutine that called RunForever, in the order CPython 3.11's asyncio runs
+// them.
+//
+// Methods are to be called on the loop's goroutine (from callbacks and task
+// bodies), or while the loop is not running, unless their documentation
+// says "Safe for concurrent use".
+type Loop struct {
+	clock Clock
+	epoch time.Time
+
+	ready               readyQueue
+	timers              timerHeap
+	timerSeq            uint64
+	timerCancelledCount int
+
+	stopping   bool
+	inCallback bool // a callback is running: loop-only calls are legal
+	running    atomic.Bool
+	closed     atomic.Bool
+
+	debug          bool
+	slowCallback   time.Duration
+	handler        ExceptionHandler
+	logger         *slog.Logger
+	goroutine      uint64 // the running goroutine's id, in debug mode
+	coroGoroutines map[uint64]bool
+
+	// The inbox takes callbacks from other goroutines (CallSoonThreadsafe).
+	// Posters append under mu; the first post after a drain sends one token
+	// on wake, so a burst of posts costs one wake-up.
+	mu    sync.Mutex
+	inbox []func()
+	spare []func()
+	wake  chan struct{}
+	holds atomic.Int64
+
+	locals     map[any]any
+	closeHooks []func()
+}
+
+// An Option configures a Loop made by New.
+type Option func(*Loop)
+
+// WithClock makes the loop read time from c instead of the system clock.
+func WithClock(c Clock) Option { return func(l *Loop) { l.clock = c } }
+
+// WithDebug turns debug mode on (asyncio's loop.set_debug(True)): slow
+// callbacks are logged, and every loop-only call checks that it is made on
+// the loop's goroutine (or a task body it runs).
+func WithDebug(on bool) Option { return func(l *Loop) { l.debug = on } }
+
+// WithSlowCallbackDuration sets how long a callback may run before debug
+// mode logs it (asyncio's loop.slow_callback_duration, default 100ms).
+func WithSlowCallbackDuration(d time.Duration) Option {
+	return func(l *Loop) { l.slowCallback = d }
+}
+
+// WithStableTimerOrder makes timers with equal deadlines run in the order
+// they were scheduled. By default they run in the order CPython's heapq pops
+// them, which is not always that order, so that ported programs print the
+// same trace as CPython.
+func WithStableTimerOrder() Option { return func(l *Loop) { l.timers.stable = true } }
+
+// WithLogger sets the logger of the default exception handler and of debug
+// mode (default slog.Default()).
+func WithLogger(lg *slog.Logger) Option { return func(l *Loop) { l.logger = lg } }
+
+// New returns a new, not yet running loop (asyncio.new_event_loop).
+func New(opts ...Option) *Loop {
+	l := &Loop{
+		wake:         make(chan struct{}, 1),
+		slowCallback: 100 * time.Millisecond,
+	}
+	for _, o := range opts {
+		o(l)
+	}
+	if l.clock == nil {
+		l.clock = &systemClock{}
+	}
+	if l.logger == nil {
+		l.logger = slog.Default()
+	}
+	l.epoch = l.clock.Now()
+	return l
+}
+
+// now returns the loop time in nanoseconds since the epoch.
+func (l *Loop) now() int64 { return int64(l.clock.Now().Sub(l.epoch)) }
+
+// Time returns the current time on the loop's clock (asyncio's loop.time()).
+// Safe for concurrent use when the clock is (the system clock is).
+func (l *Loop) Time() time.Time { return l.clock.Now() }
+
+// Clock returns the clock the loop reads.
+func (l *Loop) Clock() Clock { return l.clock }
+
+// checkGoroutine panics with ErrWrongGoroutine when a loop-only method is
+// called from another goroutine. Without debug mode it catches calls made
+// while the loop waits for work (which would otherwise be lost without a
+// wake-up); in debug mode it compares goroutine identities.
+func (l *Loop) checkGoroutine(method string) {
+	if !l.running.Load() {
+		return
+	}
+	if !l.inCallback {
+		panic(fmt.Errorf("%w (in %s)", ErrWrongGoroutine, method))
+	}
+	if l.debug {
+		if g := goid.Get(); g != l.goroutine && !l.coroGoroutines[g] {
+			panic(fmt.Errorf("%w (in %s)", ErrWrongGoroutine, method))
+		}
+	}
+}
+
+func (l *Loop) checkClosed() {
+	if l.closed.Load() {
+		panic(ErrClosed)
+	}
+}
+
+// CallSoon schedules fn to run on the next iteration, after every callback
+// already queued (asyncio's loop.call_soon). It panics with ErrClosed if the
+// loop is closed. Must be called on the loop's goroutine.
+func (l *Loop) CallSoon(fn func()) *Handle {
+	l.checkClosed()
+	l.checkGoroutine("CallSoon")
+	h := &Handle{fn: fn}
+	l.ready.push(entry{fn: fn, h: h})
+	return h
+}
+
+// Enqueue schedules fn exactly like CallSoon but without a Handle, so it
+// cannot be cancelled and allocates nothing. Futures and tasks use it for
+// done-callbacks and task steps. source, if not nil, is the function that
+// error reports name instead of fn (for a wrapper around a user callback).
+// Must be called on the loop's goroutine.
+func (l *Loop) Enqueue(fn func(), source any) {
+	l.checkClosed()
+	l.checkGoroutine("Enqueue")
+	l.ready.push(entry{fn: fn, source: source})
+}
+
+// CallLater schedules fn to run after delay d (asyncio's loop.call_later).
+// A zero or negative delay runs fn on a later iteration than the callbacks
+// already queued, like CallAt with a time in the past.
+// Must be called on the loop's goroutine.
+func (l *Loop) CallLater(d time.Duration, fn func()) *TimerHandle {
+	l.checkClosed()
+	l.checkGoroutine("CallLater")
+	return l.callAt(l.now()+int64(d), fn)
+}
+
+// CallAt schedules fn to run at time t on the loop's clock (asyncio's
+// loop.call_at). Must be called on the loop's goroutine.
+func (l *Loop) CallAt(t time.Time, fn func()) *TimerHandle {
+	l.checkClosed()
+	l.checkGoroutine("CallAt")
+	return l.callAt(int64(t.Sub(l.epoch)), fn)
+}
+
+func (l *Loop) callAt(when int64, fn func()) *TimerHandle {
+	l.timerSeq++
+	h := &TimerHandle{Handle: Handle{fn: fn}, l: l, when: when, seq: l.timerSeq, scheduled: true}
+	l.timers.push(h)
+	return h
+}
+
+// CallSoonThreadsafe schedules fn from any goroutine (asyncio's
+// loop.call_soon_threadsafe) and wakes the loop if it is waiting. Callbacks
+// posted by one goroutine run in the order posted. It returns ErrClosed if
+// the loop is closed. Safe for concurrent use.
+func (l *Loop) CallSoonThreadsafe(fn func()) error {
+	l.mu.Lock()
+	if l.closed.Load() {
+		l.mu.Unlock()
+		return ErrClosed
+	}
+	l.inbox = append(l.inbox, fn)
+	first := len(l.inbox) == 1
+	l.mu.Unlock()
+	if first {
+		l.wakeup()
+	}
+	return nil
+}
+
+func (l *Loop) wakeup() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Hold records work on another goroutine that will post back to the loop
+// (with CallSoonThreadsafe) and returns the function that ends the record.
+// A virtual clock does not jump forward while a hold is outstanding, so time
+// never passes a callback that is still on its way. Call release after the
+// final post. Safe for concurrent use.
+func (l *Loop) Hold() (release func()) {
+	l.holds.Add(1)
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			l.holds.Add(-1)
+			l.wakeup()
+		})
+	}
+}
+
+// drainInbox moves the callbacks posted by other goroutines to the ready
+// queue, in the order they were posted.
+func (l *Loop) drainInbox() {
+	l.mu.Lock()
+	posted := l.inbox
+	l.inbox = l.spare[:0]
+	l.mu.Unlock()
+	for _, fn := range posted {
+		l.ready.push(entry{fn: fn})
+	}
+	clear(posted)
+	l.spare = posted
+}
+
+// Stop makes the loop return from RunForever after the current iteration
+// (asyncio's loop.stop); called before RunForever, the next run does one
+// iteration. Must be called on the loop's goroutine (post it with
+// CallSoonThreadsafe from others).
+func (l *Loop) Stop() {
+	l.checkGoroutine("Stop")
+	l.stopping = true
+}
+
+// IsRunning reports whether the loop is running. Safe for concurrent use.
+func (l *Loop) IsRunning() bool { return l.running.Load() }
+
+// IsClosed reports whether the loop was closed. Safe for concurrent use.
+func (l *Loop) IsClosed() bool { return l.closed.Load() }
+
+// Debug reports whether debug mode is on.
+func (l *Loop) Debug() bool { return l.debug }
+
+// SetDebug turns debug mode on or off (see WithDebug). Must be called on the
+// loop's goroutine.
+func (l *Loop) SetDebug(on bool) {
+	l.debug = on
+	if on && l.running.Load() {
+		l.goroutine = goid.Get()
+	}
+}
+
+// RunForever runs the loop until Stop is called (asyncio's
+// loop.run_forever). It returns ErrClosed for a closed loop and ErrRunning if
+// the loop is already running (including a call from one of its own
+// callbacks).
+func (l *Loop) RunForever() error {
+	if l.closed.Load() {
+		return ErrClosed
+	}
+	if !l.running.CompareAndSwap(false, true) {
+		return ErrRunning
+	}
+	if l.debug {
+		l.goroutine = goid.Get()
+	}
+	defer func() {
+		l.stopping = false
+		l.inCallback = false
+		l.running.Store(false)
+	}()
+	for {
+		l.runOnce()
+		if l.stopping {
+			return nil
+		}
+	}
+}
+
+// runOnce is one iteration of the loop: CPython's BaseEventLoop._run_once.
+func (l *Loop) runOnce() {
+	// Drop cancelled timers: rebuild the heap when they are many, else pop
+	// those at its head.
+	if n := l.timers.len(); n > minScheduledTimers &&
+		float64(l.timerCancelledCount)/float64(n) > minCancelledFraction {
+		l.timers.removeCancelled()
+		l.timerCancelledCount = 0
+	} else {
+		for l.timers.len() > 0 && l.timers.top().cancelled {
+			l.timerCancelledCount--
+			l.timers.pop().scheduled = false
+		}
+	}
+
+	// Wait for work when there is none (the selector's select(timeout)).
+	if l.ready.len() == 0 && !l.stopping {
+		var deadline time.Time
+		if l.timers.len() > 0 {
+			deadline = l.epoch.Add(time.Duration(l.timers.top().when))
+			if max := l.clock.Now().Add(maxSleep); deadline.After(max) {
+				deadline = max
+			}
+		}
+		l.clock.Sleep(deadline, l.wake, l.holds.Load() > 0)
+	}
+	// Process "events": callbacks posted by other goroutines.
+	l.drainInbox()
+
+	// Move due timers to the ready queue, after what is already there.
+	if l.timers.len() > 0 {
+		end := l.now() + clockResolution
+		for l.timers.len() > 0 && l.timers.top().when < end {
+			h := l.timers.pop()
+			h.scheduled = false
+			l.ready.push(entry{fn: h.fn, h: &h.Handle})
+		}
+	}
+
+	// Run the callbacks that are ready now; those they schedule run on the
+	// next iteration.
+	l.inCallback = true
+	for ntodo := l.ready.len(); ntodo > 0; ntodo-- {
+		e := l.ready.pop()
+		if e.h != nil && e.h.cancelled {
+			continue
+		}
+		if l.debug {
+			l.runTimed(e)
+		} else {
+			l.run(e)
+		}
+	}
+	l.inCallback = false
+}
+
+// run calls one callback; a panic goes to the exception handler.
+func (l *Loop) run(e entry) {
+	defer func() {
+		if r := recover(); r != nil {
+			l.reportPanic(e, r)
+		}
+	}()
+	e.fn()
+}
+
+func (l *Loop) reportPanic(e entry, r any) {
+	src := e.source
+	if src == nil {
+		src = e.fn
+	}
+	l.CallExceptionHandler(ExceptionContext{
+		Message: "Exception in callback " + FuncName(src),
+		Err:     NewPanicError(r),
+		Handle:  e.h,
+	})
+}
+
+// runTimed is run with debug mode's slow-callback warning.
+func (l *Loop) runTimed(e entry) {
+	t0 := l.clock.Now()
+	l.run(e)
+	if dt := l.clock.Now().Sub(t0); dt >= l.slowCallback {
+		src := e.source
+		if src == nil {
+			src = e.fn
+		}
+		l.logger.Warn(fmt.Sprintf("Executing %s took %.3f seconds", FuncName(src), dt.Seconds()))
+	}
+}
+
+// Close closes the loop (asyncio's loop.close): queued callbacks and timers
+// are dropped, and the hooks registered with AtClose run, in registration
+// order (tasks still pending are abandoned, the default executor is shut
+// down). It returns ErrRunning for a running loop; closing a closed loop
+// does nothing.
+func (l *Loop) Close() error {
+	if l.running.Load() {
+		return fmt.Errorf("%w: cannot close a running event loop", ErrRunning)
+	}
+	l.mu.Lock()
+	if l.closed.Load() {
+		l.mu.Unlock()
+		return nil
+	}
+	l.closed.Store(true)
+	l.inbox = nil
+	l.mu.Unlock()
+	l.ready.clear()
+	l.timers.clear()
+	for i := 0; i < len(l.closeHooks); i++ { // hooks may add hooks
+		l.closeHooks[i]()
+	}
+	l.closeHooks = nil
+	return nil
+}
+
+// AtClose registers fn to run when the loop is closed. Packages built on
+// the loop use it to release what they keep per loop. Must be called on the
+// loop's goroutine (or while it is not running).
+func (l *Loop) AtClose(fn func()) { l.closeHooks = append(l.closeHooks, fn) }
+
+// RegisterCoroutineGoroutine tells debug mode's goroutine check that the
+// goroutine with the given id runs code on the loop's behalf (a task body
+// resumed by the loop). Package task calls it; applications need not.
+func (l *Loop) RegisterCoroutineGoroutine(id uint64, on bool) {
+	if l.coroGoroutines == nil {
+		l.coroGoroutines = map[uint64]bool{}
+	}
+	if on {
+		l.coroGoroutines[id] = true
+	} else {
+		delete(l.coroGoroutines, id)
+	}
+}

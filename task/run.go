@@ -1,0 +1,98 @@
+package task
+
+import (
+	"github.com/goasyncio/goasyncio/future"
+	"github.com/goasyncio/goasyncio/loop"
+)
+
+// Run runs main as a task on a new loop made with opts and returns its
+// outcome (asyncio.run). When main is done, the tasks still pending are
+// cancelled and awaited (an error one of them returns instead of
+// cancelling goes to the exception handler), the shutdown hooks run (the
+// default executor's), and the loop is closed. Run must not be called from
+// a loop's goroutine.
+func Run[T any](main func(c *Coro) (T, error), opts ...loop.Option) (T, error) {
+	return RunOn(loop.New(opts...), main)
+}
+
+// RunOn is Run on a loop the caller made (a virtual-time loop in tests,
+// say); it closes l before returning.
+func RunOn[T any](l *loop.Loop, main func(c *Coro) (T, error)) (T, error) {
+	var zero T
+	if l.IsClosed() {
+		return zero, loop.ErrClosed
+	}
+	if l.IsRunning() {
+		return zero, loop.ErrRunning
+	}
+	defer l.Close()
+	t := Spawn(l, main)
+	v, err := future.RunUntilComplete[T](l, t)
+	shutdown(l)
+	return v, err
+}
+
+// shutdown is asyncio.Runner.close before loop.close: cancel what is left,
+// then the two shutdown awaits (async generators, which Go does not have,
+// and the default executor), each a task of its own as in asyncio, so that
+// callbacks queued meanwhile get the same iterations to run.
+func shutdown(l *loop.Loop) {
+	cancelAll(l)
+	runSmall(l, func(*Coro) (struct{}, error) { return struct{}{}, nil })
+	reg := registryKey.Get(l)
+	hooks := reg.shutdown
+	reg.shutdown = nil
+	runSmall(l, func(c *Coro) (struct{}, error) {
+		for _, fn := range hooks {
+			if err := fn(c); err != nil {
+				l.CallExceptionHandler(loop.ExceptionContext{Message: "error in shutdown hook", Err: err})
+			}
+		}
+		return struct{}{}, nil
+	})
+}
+
+func runSmall(l *loop.Loop, body func(*Coro) (struct{}, error)) {
+	future.RunUntilComplete[struct{}](l, Spawn(l, body))
+}
+
+// cancelAll is asyncio.runners._cancel_all_tasks: cancel every pending task,
+// wait for all of them as gather(..., return_exceptions=True) would, and
+// report those that ended with an error other than their cancellation.
+func cancelAll(l *loop.Loop) {
+	tasks := All(l)
+	if len(tasks) == 0 {
+		return
+	}
+	for _, t := range tasks {
+		t.Cancel()
+	}
+	all := future.New[struct{}](l)
+	left := len(tasks)
+	for _, t := range tasks {
+		t.AddDoneCallback(func() {
+			left--
+			if left == 0 {
+				for _, t := range tasks { // gather reads every outcome
+					if !t.Cancelled() {
+						t.Err()
+					}
+				}
+				all.SetResult(struct{}{})
+			}
+		})
+	}
+	future.RunUntilComplete[struct{}](l, all)
+	for _, t := range tasks {
+		if t.Cancelled() {
+			continue
+		}
+		if err := t.Err(); err != nil {
+			l.CallExceptionHandler(loop.ExceptionContext{
+				Message: "unhandled exception during asyncio.run() shutdown",
+				Err:     err,
+				Task:    t,
+			})
+		}
+	}
+}
