@@ -2,7 +2,4 @@ module github.com/goasyncio/goasyncio
 
 go 1.26.0
 
-require (
-	github.com/google/go-cmp v0.7.0 // indirect
-	golang.org/x/sys v0.49.0 // indirect
-)
+require github.com/google/go-cmp v0.7.0
