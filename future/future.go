@@ -198,7 +198,7 @@ func (b *Base) SetException(err error) error {
 // scheduled at once. Callbacks run in registration order. The returned id
 // removes the registration.
 func (b *Base) AddDoneCallback(fn func()) CallbackID {
-	return b.addDoneCallback(fn, fn)
+	return b.addDoneCallback(fn, nil)
 }
 
 // AddDoneCallbackFrom is AddDoneCallback for a wrapper: source is the

@@ -8,6 +8,7 @@ import "time"
 // A Handle's methods must be called on the loop's goroutine.
 type Handle struct {
 	fn        func()
+	source    any // what error reports name, if not fn
 	cancelled bool
 }
 

@@ -163,7 +163,11 @@ func (l *Loop) CallSoon(fn func()) *Handle {
 func (l *Loop) Enqueue(fn func(), source any) {
 	l.checkClosed()
 	l.checkGoroutine("Enqueue")
-	l.ready.push(entry{fn: fn, source: source})
+	var h *Handle
+	if source != nil { // rare: a wrapper that error reports should not name
+		h = &Handle{fn: fn, source: source}
+	}
+	l.ready.push(entry{fn: fn, h: h})
 }
 
 // CallLater schedules fn to run after delay d (asyncio's loop.call_later).
@@ -367,13 +371,17 @@ func (l *Loop) run(e entry) {
 	e.fn()
 }
 
-func (l *Loop) reportPanic(e entry, r any) {
-	src := e.source
-	if src == nil {
-		src = e.fn
+// source returns the function that error reports name for e.
+func (e entry) source() any {
+	if e.h != nil && e.h.source != nil {
+		return e.h.source
 	}
+	return e.fn
+}
+
+func (l *Loop) reportPanic(e entry, r any) {
 	l.CallExceptionHandler(ExceptionContext{
-		Message: "Exception in callback " + FuncName(src),
+		Message: "Exception in callback " + FuncName(e.source()),
 		Err:     NewPanicError(r),
 		Handle:  e.h,
 	})
@@ -384,11 +392,7 @@ func (l *Loop) runTimed(e entry) {
 	t0 := l.clock.Now()
 	l.run(e)
 	if dt := l.clock.Now().Sub(t0); dt >= l.slowCallback {
-		src := e.source
-		if src == nil {
-			src = e.fn
-		}
-		l.logger.Warn(fmt.Sprintf("Executing %s took %.3f seconds", FuncName(src), dt.Seconds()))
+		l.logger.Warn(fmt.Sprintf("Executing %s took %.3f seconds", FuncName(e.source()), dt.Seconds()))
 	}
 }
 

@@ -2,58 +2,77 @@ package loop
 
 // entry is one callback waiting in the ready queue.
 type entry struct {
-	fn     func()
-	h      *Handle // nil for callbacks queued without a handle (Enqueue)
-	source any     // what error reports name; nil means fn
+	fn func()
+	h  *Handle // nil for callbacks queued without a handle (Enqueue)
 }
 
-// readyQueue is the FIFO of callbacks ready to run (CPython's _ready deque).
-// It is a ring buffer that grows by doubling and never shrinks below its
-// initial size, so a steady stream of callbacks allocates nothing.
+// blockSize is the number of entries in one block of the ready queue.
+const blockSize = 256
+
+type block struct {
+	entries [blockSize]entry
+	next    *block
+}
+
+// readyQueue is the FIFO of callbacks ready to run (CPython's _ready
+// deque). Like CPython's deque it is a linked list of fixed-size blocks:
+// growing never copies what is queued, and a drained block is kept for
+// reuse, so a steady stream of callbacks allocates nothing and a burst of a
+// million costs one block allocation per 256 callbacks.
 type readyQueue struct {
-	buf  []entry
-	head int // index of the first entry
-	n    int // number of entries
+	head, tail *block
+	hi, ti     int // next pop index in head, next push index in tail
+	n          int
+	spare      *block // one drained block kept for reuse
 }
 
 func (q *readyQueue) len() int { return q.n }
 
 func (q *readyQueue) push(e entry) {
-	if q.n == len(q.buf) {
-		q.grow()
+	if q.tail == nil {
+		q.head = q.newBlock()
+		q.tail = q.head
+		q.hi, q.ti = 0, 0
+	} else if q.ti == blockSize {
+		b := q.newBlock()
+		q.tail.next = b
+		q.tail = b
+		q.ti = 0
 	}
-	i := q.head + q.n
-	if i >= len(q.buf) {
-		i -= len(q.buf)
-	}
-	q.buf[i] = e
+	q.tail.entries[q.ti] = e
+	q.ti++
 	q.n++
 }
 
 func (q *readyQueue) pop() entry {
-	e := q.buf[q.head]
-	q.buf[q.head] = entry{} // drop references for the garbage collector
-	q.head++
-	if q.head == len(q.buf) {
-		q.head = 0
-	}
+	b := q.head
+	e := b.entries[q.hi]
+	b.entries[q.hi] = entry{} // drop references for the garbage collector
+	q.hi++
 	q.n--
+	if q.hi == blockSize || q.n == 0 {
+		if b == q.tail { // empty: restart the block from its beginning
+			q.hi, q.ti = 0, 0
+		} else {
+			q.head = b.next
+			q.hi = 0
+			b.next = nil
+			q.spare = b
+		}
+	}
 	return e
 }
 
-func (q *readyQueue) grow() {
-	size := 2 * len(q.buf)
-	if size == 0 {
-		size = 64
+func (q *readyQueue) newBlock() *block {
+	if b := q.spare; b != nil {
+		q.spare = nil
+		return b
 	}
-	buf := make([]entry, size)
-	k := copy(buf, q.buf[q.head:])
-	copy(buf[k:], q.buf[:q.head])
-	q.buf = buf
-	q.head = 0
+	return new(block)
 }
 
 func (q *readyQueue) clear() {
-	clear(q.buf)
-	q.head, q.n = 0, 0
+	for q.n > 0 {
+		q.pop()
+	}
 }
