@@ -16,15 +16,19 @@ type block struct {
 
 // readyQueue is the FIFO of callbacks ready to run (CPython's _ready
 // deque). Like CPython's deque it is a linked list of fixed-size blocks:
-// growing never copies what is queued, and a drained block is kept for
+// growing never copies what is queued, and drained blocks are kept for
 // reuse, so a steady stream of callbacks allocates nothing and a burst of a
 // million costs one block allocation per 256 callbacks.
 type readyQueue struct {
 	head, tail *block
 	hi, ti     int // next pop index in head, next push index in tail
 	n          int
-	spare      *block // one drained block kept for reuse
+	spare      *block // drained blocks kept for reuse, linked by next
+	nspare     int
 }
+
+// maxSpareBlocks bounds the drained blocks kept for reuse (4096 entries).
+const maxSpareBlocks = 16
 
 func (q *readyQueue) len() int { return q.n }
 
@@ -57,7 +61,11 @@ func (q *readyQueue) pop() entry {
 			q.head = b.next
 			q.hi = 0
 			b.next = nil
-			q.spare = b
+			if q.nspare < maxSpareBlocks {
+				b.next = q.spare
+				q.spare = b
+				q.nspare++
+			}
 		}
 	}
 	return e
@@ -65,7 +73,9 @@ func (q *readyQueue) pop() entry {
 
 func (q *readyQueue) newBlock() *block {
 	if b := q.spare; b != nil {
-		q.spare = nil
+		q.spare = b.next
+		q.nspare--
+		b.next = nil
 		return b
 	}
 	return new(block)
