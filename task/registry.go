@@ -34,14 +34,14 @@ func (r *registry) init(l *loop.Loop) {
 
 func (r *registry) enter(c *core) {
 	if r.current != nil {
-		panic(fmt.Sprintf("task: cannot enter task %s while task %s is being executed", c.name, r.current.name))
+		panic(fmt.Sprintf("task: cannot enter task %s while task %s is being executed", c.Name(), r.current.Name()))
 	}
 	r.current = c
 }
 
 func (r *registry) leave(c *core) {
 	if r.current != c {
-		panic(fmt.Sprintf("task: leaving task %s does not match the current task", c.name))
+		panic(fmt.Sprintf("task: leaving task %s does not match the current task", c.Name()))
 	}
 	r.current = nil
 }

@@ -38,7 +38,7 @@ func (c *core) step() {
 	case r == nil: // a bare yield: run again on the next iteration
 		c.l.Enqueue(c.stepFn, nil)
 	case r.Loop() != c.l:
-		c.stepErr = fmt.Errorf("%w: task %s awaited %v", future.ErrOtherLoop, c.name, r)
+		c.stepErr = fmt.Errorf("%w: task %s awaited %v", future.ErrOtherLoop, c.Name(), r)
 		c.l.Enqueue(c.stepFn, nil)
 	case future.BaseOf(r) == c.fut:
 		c.stepErr = ErrAwaitSelf

@@ -3,6 +3,7 @@ package task
 import (
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/goasyncio/goasyncio/future"
 	"github.com/goasyncio/goasyncio/internal/goid"
@@ -60,12 +61,13 @@ type Task[T any] struct {
 
 // core is the part of a task that does not depend on its result type.
 type core struct {
-	l    *loop.Loop
-	reg  *registry
-	self Any
-	fut  *future.Base
-	name string
-	job  runner // the typed task, as its coroutine runs it
+	l      *loop.Loop
+	reg    *registry
+	self   Any
+	fut    *future.Base
+	name   string
+	number int    // for the default name, Task-<number>
+	job    runner // the typed task, as its coroutine runs it
 
 	coro       Coro
 	co         *coroutine // nil before the first step and after the last
@@ -135,7 +137,7 @@ func Spawn[T any](l *loop.Loop, body func(c *Coro) (T, error), opts ...Option) *
 		c.name = o.name
 	} else {
 		c.reg.counter++
-		c.name = fmt.Sprintf("Task-%d", c.reg.counter)
+		c.number = c.reg.counter // named "Task-N" when first asked
 	}
 	if o.eager && l.IsRunning() {
 		prev := c.reg.current
@@ -153,7 +155,12 @@ func Spawn[T any](l *loop.Loop, body func(c *Coro) (T, error), opts ...Option) *
 }
 
 // Name returns the task's name.
-func (c *core) Name() string { return c.name }
+func (c *core) Name() string {
+	if c.name == "" {
+		c.name = "Task-" + strconv.Itoa(c.number)
+	}
+	return c.name
+}
 
 // SetName renames the task.
 func (c *core) SetName(name string) { c.name = name }
@@ -205,11 +212,11 @@ func (t *Task[T]) SetException(error) error { return ErrSetResult }
 func (t *Task[T]) String() string {
 	switch {
 	case !t.Done():
-		return fmt.Sprintf("<Task pending name=%q>", t.name)
+		return fmt.Sprintf("<Task pending name=%q>", t.Name())
 	case t.Cancelled():
-		return fmt.Sprintf("<Task cancelled name=%q>", t.name)
+		return fmt.Sprintf("<Task cancelled name=%q>", t.Name())
 	}
-	return fmt.Sprintf("<Task finished name=%q>", t.name)
+	return fmt.Sprintf("<Task finished name=%q>", t.Name())
 }
 
 // runBody runs the body on its coroutine and records the outcome in the
@@ -229,7 +236,7 @@ func (t *Task[T]) runBody() (ok bool) {
 			// runtime.Goexit (t.FailNow, t.Fatal) in a body: iter.Pull
 			// carries it on to the loop's goroutine, which exits too.
 			t.l.CallExceptionHandler(loop.ExceptionContext{
-				Message: fmt.Sprintf("task %s: body called runtime.Goexit (t.Fatal or t.FailNow?); the loop's goroutine exits with it", t.name),
+				Message: fmt.Sprintf("task %s: body called runtime.Goexit (t.Fatal or t.FailNow?); the loop's goroutine exits with it", t.Name()),
 				Task:    t,
 			})
 		default:
