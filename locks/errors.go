@@ -1,0 +1,69 @@
+package locks
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/goasyncio/goasyncio/future"
+	"github.com/goasyncio/goasyncio/loop"
+	"github.com/goasyncio/goasyncio/task"
+)
+
+var (
+	// ErrNotLocked reports a release, wait or notify that needs the lock
+	// held while it is not (asyncio raises RuntimeError: "Lock is not
+	// acquired.", "cannot wait on un-acquired lock", "cannot notify on
+	// un-acquired lock"). The errors returned for Condition wrap it.
+	ErrNotLocked = errors.New("locks: lock is not acquired")
+
+	// ErrOverRelease reports a BoundedSemaphore released more times than
+	// it was acquired (asyncio's ValueError "BoundedSemaphore released too
+	// many times").
+	ErrOverRelease = errors.New("locks: BoundedSemaphore released too many times")
+
+	// ErrBrokenBarrier is matched (errors.Is) by the errors a broken,
+	// aborted or reset Barrier returns (asyncio.BrokenBarrierError).
+	ErrBrokenBarrier = errors.New("locks: broken barrier")
+)
+
+// reasonError is a sentinel error with a more specific message.
+type reasonError struct {
+	sentinel error
+	msg      string
+}
+
+func (e *reasonError) Error() string { return e.msg }
+func (e *reasonError) Unwrap() error { return e.sentinel }
+
+var (
+	errWaitNotLocked   = &reasonError{ErrNotLocked, "locks: cannot wait on un-acquired lock"}
+	errNotifyNotLocked = &reasonError{ErrNotLocked, "locks: cannot notify on un-acquired lock"}
+	errBarrierAborted  = &reasonError{ErrBrokenBarrier, "locks: barrier aborted"}
+	errBarrierReset    = &reasonError{ErrBrokenBarrier, "locks: barrier aborted or reset while waiting"}
+)
+
+// binding is asyncio's _LoopBoundMixin: a primitive binds to the loop of
+// the first task that has to wait on it, and refuses every other loop.
+type binding struct {
+	l *loop.Loop
+}
+
+// loop returns the loop to create a waiter future on: c's, which must be
+// the one the primitive is bound to (what names the primitive in the
+// error).
+func (b *binding) loop(c *task.Coro, what string) (*loop.Loop, error) {
+	l := c.Loop()
+	if b.l == nil {
+		b.l = l
+	}
+	if b.l != l {
+		return nil, fmt.Errorf("locks: %s is bound to a different event loop (%w)", what, future.ErrOtherLoop)
+	}
+	return l, nil
+}
+
+// A waiter is the future a suspended Acquire or Wait awaits; its value is
+// never read (asyncio sets True or False and ignores it).
+type waiter = *future.Future[struct{}]
+
+func newWaiter(l *loop.Loop) waiter { return future.New[struct{}](l) }
