@@ -1,0 +1,25 @@
+package executor
+
+import "errors"
+
+var (
+	// ErrShutdown is returned by Submit (and everything built on it) once
+	// the pool was shut down (Python: RuntimeError('cannot schedule new
+	// futures after shutdown')).
+	ErrShutdown = errors.New("executor: cannot schedule new futures after shutdown")
+
+	// ErrDefaultShutdown is returned by RunInExecutor and ToThread for a
+	// loop whose default pool was shut down (by task.Run's shutdown or the
+	// loop's Close). Python: RuntimeError('Executor shutdown has been
+	// called').
+	ErrDefaultShutdown = errors.New("executor: the loop's default executor was shut down")
+
+	// ErrWaitInWorker is the panic value of a waiting Shutdown called from
+	// the pool's own work or done-callbacks: a worker cannot wait for
+	// itself to exit. (Python: RuntimeError('cannot join current thread').)
+	ErrWaitInWorker = errors.New("executor: Shutdown cannot wait from inside the pool's own work; use NoWait")
+
+	// ErrGoexit is the error of a future whose work called runtime.Goexit
+	// (t.FailNow or t.Fatal in a test) instead of returning.
+	ErrGoexit = errors.New("executor: work called runtime.Goexit (t.FailNow or t.Fatal?) instead of returning")
+)
