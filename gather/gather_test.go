@@ -6,6 +6,7 @@ import (
 
 	"github.com/goasyncio/goasyncio/future"
 	"github.com/goasyncio/goasyncio/gather"
+	"github.com/goasyncio/goasyncio/internal/leakcheck"
 	"github.com/goasyncio/goasyncio/loop/looptest"
 	"github.com/goasyncio/goasyncio/task"
 )
@@ -308,6 +309,35 @@ func TestAllSettled(t *testing.T) {
 	}})
 }
 
+func TestSliceForms(t *testing.T) {
+	runCases(t, []traceCase{{
+		name: "AllOf takes a []*task.Task[T]",
+		body: func(c *task.Coro, r *trace) error {
+			l := c.Loop()
+			ts := []*task.Task[int]{
+				task.Spawn(l, child(r, "a", 20, 1, nil)),
+				task.Spawn(l, child(r, "b", 10, 2, nil)),
+			}
+			vs, err := task.Await(c, gather.AllOf(l, ts))
+			r.add("gather: %v %v", vs, describe(err))
+			return nil
+		},
+		want: []string{"b: returns 2", "a: returns 1", "gather: [1 2] nil"},
+	}, {
+		name: "AllSettledOf takes a []*future.Future[T]",
+		body: func(c *task.Coro, r *trace) error {
+			l := c.Loop()
+			fs := []*future.Future[int]{future.New[int](l), future.New[int](l)}
+			fs[0].SetException(errBoom)
+			fs[1].SetResult(2)
+			rs, err := task.Await(c, gather.AllSettledOf(l, fs))
+			r.add("gather: %v %v", rs, describe(err))
+			return nil
+		},
+		want: []string{"gather: [{0 boom} {2 <nil>}] nil"},
+	}})
+}
+
 func TestMixed(t *testing.T) {
 	runCases(t, []traceCase{{
 		name: "results of different types, in argument order",
@@ -351,6 +381,7 @@ func TestMixed(t *testing.T) {
 // Arguments that asyncio rejects with TypeError or ValueError fail the
 // Gathering at once, without touching the other arguments.
 func TestGatherArgumentErrors(t *testing.T) {
+	leakcheck.Check(t)
 	l := looptest.New()
 	other := looptest.New()
 	defer l.Close()

@@ -74,8 +74,8 @@ func runCases(t *testing.T, cases []traceCase) {
 	}
 }
 
-// child returns a body that sleeps d steps of a millisecond (0: one bare
-// yield), logs, and returns v or err.
+// child returns a body that sleeps ms milliseconds (0: one bare yield),
+// logs, and returns v or err; a cancellation is logged and returned.
 func child[T any](r *trace, name string, ms int, v T, err error) func(*task.Coro) (T, error) {
 	return func(c *task.Coro) (T, error) {
 		var zero T

@@ -217,6 +217,40 @@ func TestWaitArgumentErrors(t *testing.T) {
 	}
 }
 
+// Wait, AsCompleted and Completed suspend the task whose Coro they get: a
+// Coro of another task is refused with task.ErrNotInTask, and what they
+// registered is removed again.
+func TestWrongCoro(t *testing.T) {
+	got := run(t, func(c *task.Coro, r *trace) error {
+		l := c.Loop()
+		var other *task.Coro
+		sleeper := task.Spawn(l, func(c *task.Coro) (int, error) {
+			other = c
+			return 0, c.Sleep(msDur(50))
+		})
+		if err := c.Yield(); err != nil {
+			return err
+		}
+		f := future.New[int](l)
+		_, _, err := gather.Wait(other, []*future.Future[int]{f}, gather.AllCompleted, gather.WithTimeout(msDur(10)))
+		r.add("Wait: %v", errors.Is(err, task.ErrNotInTask))
+		for _, err := range gather.AsCompleted(other, []*future.Future[int]{f}, gather.WithTimeout(msDur(10))) {
+			r.add("AsCompleted: %v", errors.Is(err, task.ErrNotInTask))
+		}
+		for _, err := range gather.Completed(other, []*future.Future[int]{f}) {
+			r.add("Completed: %v", errors.Is(err, task.ErrNotInTask))
+		}
+		f.SetResult(1) // completing f afterwards disturbs nothing
+		_, err = task.Await(c, sleeper)
+		r.add("sleeper: %v", describe(err))
+		return nil
+	})
+	want := []string{"Wait: true", "AsCompleted: true", "Completed: true", "sleeper: nil"}
+	if diff := cmpDiff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
 func TestReturnWhenString(t *testing.T) {
 	for w, want := range map[gather.ReturnWhen]string{
 		gather.AllCompleted:   "AllCompleted",
