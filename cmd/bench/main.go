@@ -511,4 +511,3 @@ func memory(c *task.Coro, n int) (result, error) {
 		fmt.Sprintf("total_ms=%.1f", float64(total)/1e6),
 	}}, check(len(res) == n, "count")
 }
-
