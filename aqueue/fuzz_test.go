@@ -44,12 +44,12 @@ func FuzzQueue(f *testing.F) {
 // stolen wake-ups, cancelled woken waiters, join, shutdown.
 var queueSeeds = [][]byte{
 	{0x00},
-	{0x01, 3, 3, 3, 0, 0, 7, 1, 8, 0, 8},                  // FIFO(1): getters woken, TryGet steals
-	{0x12, 2, 2, 2, 2, 8, 1, 6, 1, 7, 8, 1, 1, 8},        // LIFO(2): putters, cancel a woken one
-	{0x20, 0, 0, 0, 5, 3, 3, 8, 4, 4, 4, 8, 4},           // priority: join and task_done
-	{0x03, 3, 3, 3, 8, 0, 0, 16, 26, 8, 0, 8, 9, 8},      // cancel woken getters
-	{0x11, 2, 2, 2, 8, 1, 8, 89, 8, 5, 8},                // shutdown with putters blocked
-	{0x02, 0, 0, 5, 2, 3, 8, 79, 8, 3, 8},                // immediate shutdown, joiner released
+	{0x01, 3, 3, 3, 0, 0, 7, 1, 8, 0, 8}, // FIFO(1): getters woken, TryGet steals
+	{0x12, 2, 2, 2, 2, 8, 1, 6, 1, 7, 8, 1, 1, 8},         // LIFO(2): putters, cancel a woken one
+	{0x20, 0, 0, 0, 5, 3, 3, 8, 4, 4, 4, 8, 4},            // priority: join and task_done
+	{0x03, 3, 3, 3, 8, 0, 0, 16, 26, 8, 0, 8, 9, 8},       // cancel woken getters
+	{0x11, 2, 2, 2, 8, 1, 8, 49, 8, 5, 8},                 // shutdown with putters blocked
+	{0x02, 0, 0, 5, 2, 3, 8, 9, 8, 3, 8},                  // immediate shutdown, joiner released
 	{0x21, 2, 2, 2, 3, 3, 8, 6, 16, 26, 7, 1, 1, 8, 4, 8}, // priority, mixed cancellations
 }
 
