@@ -412,4 +412,3 @@ func TestGroupAbandonedOnClose(t *testing.T) {
 		t.Error("Group returned after its loop closed; want the body unwound")
 	}
 }
-
