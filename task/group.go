@@ -129,13 +129,19 @@ func SpawnIn[T any](g *TaskGroup, body func(c *Coro) (T, error), opts ...Option)
 	if g.aborting {
 		return nil, ErrGroupShuttingDown
 	}
-	// create_task is called without a name and the name set afterwards, so
-	// the Task-N counter advances for named children too, as in asyncio.
-	var name string
-	opts = append(opts[:len(opts):len(opts)], func(o *options) { name, o.name = o.name, "" })
-	t := Spawn(g.l, body, opts...)
-	if name != "" {
-		t.SetName(name)
+	var t *Task[T]
+	if len(opts) == 0 {
+		t = Spawn(g.l, body)
+	} else {
+		// create_task is called without a name and the name set afterwards,
+		// so the Task-N counter advances for named children too, as in
+		// asyncio.
+		var name string
+		opts = append(opts[:len(opts):len(opts)], func(o *options) { name, o.name = o.name, "" })
+		t = Spawn(g.l, body, opts...)
+		if name != "" {
+			t.SetName(name)
+		}
 	}
 	ch := &groupChild{t: t, prev: g.tail}
 	if g.tail != nil {
