@@ -60,6 +60,8 @@ type Loop struct {
 	wake  chan struct{}
 	holds atomic.Int64
 
+	io atomic.Pointer[ioState] // nil until the first AddReader/AddWriter (fd.go)
+
 	handles    []Handle // the rest of the current slab (newHandle)
 	locals     map[any]any
 	closeHooks []func()
@@ -237,6 +239,9 @@ func (l *Loop) wakeup() {
 	case l.wake <- struct{}{}:
 	default:
 	}
+	if io := l.io.Load(); io != nil && io.waiting.Load() {
+		io.p.wake() // the loop is blocked in epoll, not on the channel
+	}
 }
 
 // Hold records work on another goroutine that will post back to the loop
@@ -338,8 +343,13 @@ func (l *Loop) runOnce() {
 		}
 	}
 
-	// Wait for work when there is none (the selector's select(timeout)).
-	if l.ready.len() == 0 && !l.stopping {
+	// Wait for work when there is none (the selector's select(timeout)):
+	// in the poller while file descriptors are registered (fd.go).
+	io := l.io.Load()
+	polling := io != nil && len(io.fds) > 0
+	if polling {
+		l.pollIO(io)
+	} else if l.ready.len() == 0 && !l.stopping {
 		var deadline time.Time
 		if l.timers.len() > 0 {
 			deadline = l.epoch.Add(time.Duration(l.timers.top().when))
@@ -349,8 +359,11 @@ func (l *Loop) runOnce() {
 		}
 		l.clock.Sleep(deadline, l.wake, l.holds.Load() > 0)
 	}
-	// Process "events": callbacks posted by other goroutines.
+	// Process "events": callbacks posted by other goroutines, then I/O.
 	l.drainInbox()
+	if polling {
+		l.dispatchIO(io)
+	}
 
 	// Move due timers to the ready queue, after what is already there.
 	if l.timers.len() > 0 {

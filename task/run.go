@@ -1,6 +1,9 @@
 package task
 
 import (
+	"errors"
+	"os"
+
 	"github.com/goasyncio/goasyncio/future"
 	"github.com/goasyncio/goasyncio/loop"
 )
@@ -9,8 +12,10 @@ import (
 // outcome (asyncio.run). When main is done, the tasks still pending are
 // cancelled and awaited (an error one of them returns instead of
 // cancelling goes to the exception handler), the shutdown hooks run (the
-// default executor's), and the loop is closed. Run must not be called from
-// a loop's goroutine.
+// default executor's), and the loop is closed. While main runs, SIGINT
+// (Ctrl-C) cancels it, and Run then returns ErrInterrupted, as asyncio.run
+// raises KeyboardInterrupt; a second SIGINT ends the program. Run must not
+// be called from a loop's goroutine.
 func Run[T any](main func(c *Coro) (T, error), opts ...loop.Option) (T, error) {
 	return RunOn(loop.New(opts...), main)
 }
@@ -27,10 +32,31 @@ func RunOn[T any](l *loop.Loop, main func(c *Coro) (T, error)) (T, error) {
 	}
 	defer l.Close()
 	t := Spawn(l, main)
+	// asyncio.Runner.run: the first SIGINT cancels the main task; the
+	// handler then goes, so that a second one ends the program (Go's
+	// default where asyncio raises KeyboardInterrupt).
+	interrupted := false
+	sigint, sigErr := l.AddSignalHandler(os.Interrupt, func() {
+		l.RemoveSignalHandler(os.Interrupt)
+		if !t.Done() {
+			interrupted = true
+			t.Cancel()
+		}
+	})
 	v, err := future.RunUntilComplete[T](l, t)
+	if sigErr == nil && !sigint.Cancelled() { // still ours: main did not replace it
+		l.RemoveSignalHandler(os.Interrupt)
+	}
+	if interrupted && future.IsCancelled(err) && t.Uncancel() == 0 {
+		err = ErrInterrupted
+	}
 	shutdown(l)
 	return v, err
 }
+
+// ErrInterrupted is what Run returns when SIGINT (Ctrl-C) cancelled the main
+// task and the task ended cancelled (asyncio.run raises KeyboardInterrupt).
+var ErrInterrupted = errors.New("task: interrupted by SIGINT")
 
 // shutdown is asyncio.Runner.close before loop.close: cancel what is left,
 // then the two shutdown awaits (async generators, which Go does not have,
