@@ -86,14 +86,17 @@ func waitFor[T any](c *Coro, d time.Duration, ensure func() (future.Typed[T], er
 	}
 
 	waiter := future.New[struct{}](l)
-	timeoutHandle := l.CallLater(d, func() { releaseWaiter(waiter) })
+	// One closure serves as both the timer callback and fut's
+	// done-callback (tasks.py's two partials of _release_waiter).
+	release := func() { releaseWaiter(waiter) }
+	timeoutHandle := l.CallLater(d, release)
 	defer timeoutHandle.Cancel()
 
 	fut, err := ensure()
 	if err != nil {
 		return zero, err
 	}
-	cb := fut.AddDoneCallback(func() { releaseWaiter(waiter) })
+	cb := fut.AddDoneCallback(release)
 
 	// Wait until fut completes or the timeout releases the waiter.
 	if cancelled := c.Await(waiter); cancelled != nil {
