@@ -10,7 +10,8 @@ import (
 // (asyncio.run_coroutine_threadsafe). The task is spawned by a callback
 // posted with CallSoonThreadsafe; opts are Spawn's. Cancelling the Future
 // cancels the task (through CallSoonThreadsafe): the task's body receives
-// the *future.CancelledError at its current await, or never starts.
+// the *future.CancelledError at its current await — at its first one if the
+// Future was cancelled before the task was spawned, as in asyncio.
 //
 // If l closes before the task finishes, the Future fails with
 // task.ErrAbandoned instead of leaving its waiters blocked (asyncio's
