@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"github.com/goasyncio/goasyncio/future"
+	"github.com/goasyncio/goasyncio/gather"
 	"github.com/goasyncio/goasyncio/loop/looptest"
 	"github.com/goasyncio/goasyncio/task"
 )
@@ -45,10 +46,10 @@ func case023(p *P) {
 				return nil, err
 			}
 			s.action(fut, t)
-			// asyncio.gather(t, return_exceptions=True): package gather
-			// does not exist yet; awaiting t and keeping its error is the
-			// same here (nothing else runs while main waits).
-			c.Await(t)
+			// asyncio.gather(t, return_exceptions=True)
+			if err := c.Await(gather.AllSettled[any](l, t)); err != nil {
+				return nil, err
+			}
 			p.Printf("%s: task cancelled=%s\n", s.label, Str(t.Cancelled()))
 		}
 		return nil, nil
