@@ -44,3 +44,36 @@ func TestCloseAbandonsPendingTasks(t *testing.T) {
 		t.Errorf("await while unwinding = %v, want ErrAbandoned", awaitErr)
 	}
 }
+
+// A loop closed after many tasks finished (more idle coroutines than the
+// pool keeps) and with tasks that never started leaves no goroutine behind,
+// and the bodies that never started never run.
+func TestCloseAfterManyTasksAndUnstarted(t *testing.T) {
+	leakcheck.Check(t)
+	l := looptest.New()
+	_, err := task.RunOn(l, func(c *task.Coro) (int, error) {
+		var ts []*task.Task[int]
+		for range 1000 { // all suspended at once: 1000 coroutines
+			ts = append(ts, task.Spawn(c.Loop(), func(c *task.Coro) (int, error) { return 1, c.Yield() }))
+		}
+		for _, t := range ts {
+			if _, err := task.Await(c, t); err != nil {
+				return 0, err
+			}
+		}
+		return 0, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	l = looptest.New()
+	ran := false
+	task.Spawn(l, func(c *task.Coro) (int, error) { ran = true; return 0, nil })
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if ran {
+		t.Error("a task that never started ran its body when the loop closed")
+	}
+}
