@@ -431,7 +431,9 @@ func TestEager(t *testing.T) {
 			l := c.Loop()
 			e := task.Spawn(l, func(c *task.Coro) (int, error) {
 				cur, _ := task.Current(l)
-				tr.log("eager body, current is itself: %v", cur == c.Task())
+				all := task.All(l)
+				tr.log("eager body, current is itself: %v, listed by All: %v",
+					cur == c.Task(), len(all) == 2 && all[1] == c.Task())
 				return 5, nil
 			}, task.Eager())
 			cur, _ := task.Current(l)
@@ -441,7 +443,7 @@ func TestEager(t *testing.T) {
 			return nil
 		},
 		want: []string{
-			"eager body, current is itself: true",
+			"eager body, current is itself: true, listed by All: true",
 			"after Spawn: done true, in All 1, current restored true",
 			"result 5 <nil>",
 			"main: <nil>",
