@@ -5,8 +5,8 @@ package aionet
 import (
 	"io"
 	"net"
-	"os"
 	"net/netip"
+	"os"
 
 	"golang.org/x/sys/unix"
 
