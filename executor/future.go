@@ -48,6 +48,7 @@ type Future[T any] struct {
 	err       error
 	done      chan struct{} // made on demand, closed when the future is done
 	callbacks []func(*Future[T])
+	cb0       [1]func(*Future[T]) // inline storage for the common single callback
 
 	// The work, while it is queued or running in a pool.
 	pool   *Pool
@@ -175,6 +176,9 @@ func (f *Future[T]) doneChanLocked() chan struct{} {
 func (f *Future[T]) AddDoneCallback(fn func(f *Future[T])) {
 	f.mu.Lock()
 	if f.state < cancelled {
+		if f.callbacks == nil {
+			f.callbacks = f.cb0[:0]
+		}
 		f.callbacks = append(f.callbacks, fn)
 		f.mu.Unlock()
 		return
@@ -282,7 +286,8 @@ func (f *Future[T]) complete() {
 	f.callbacks = nil
 	f.fn, f.parent = nil, nil
 	f.mu.Unlock()
-	for _, cb := range cbs {
+	for i, cb := range cbs {
+		cbs[i] = nil // drop the reference (cbs may be f.cb0)
 		f.invoke(cb)
 	}
 }

@@ -114,16 +114,24 @@ func WithContext(ctx context.Context) SubmitOption {
 // once Shutdown was called. Safe for concurrent use, including from work
 // running on p.
 func Submit[T any](p *Pool, fn func(ctx context.Context) (T, error), opts ...SubmitOption) (*Future[T], error) {
-	var o submitOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
-	f := &Future[T]{pool: p, fn: fn, parent: o.ctx}
+	f := &Future[T]{pool: p, fn: fn, parent: parentContext(opts)}
 	f.node.r = f
 	if err := p.enqueue(&f.node); err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// parentContext applies opts and returns the parent context they set.
+func parentContext(opts []SubmitOption) context.Context {
+	if len(opts) == 0 {
+		return nil // before o is declared: no allocation in the common case
+	}
+	var o submitOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o.ctx
 }
 
 // enqueue queues n and makes sure a worker will take it: it wakes an idle
