@@ -116,7 +116,7 @@ func (f *Future[T]) Cancel() bool {
 // error the work returned (a *loop.PanicError if it panicked), or a
 // *future.CancelledError if it was cancelled (result()).
 func (f *Future[T]) Result() (T, error) {
-	f.wait(nil)
+	f.wait(context.Background())
 	return f.outcome()
 }
 
@@ -129,7 +129,7 @@ func (f *Future[T]) Err() error {
 
 // Wait waits until the future is done or ctx is done, whichever comes
 // first. It returns nil once the future is done (Result then returns at
-// once), else ctx.Err(). A nil ctx waits without limit.
+// once), else ctx.Err().
 func (f *Future[T]) Wait(ctx context.Context) error {
 	return f.wait(ctx)
 }
@@ -200,7 +200,7 @@ func (f *Future[T]) String() string {
 	return "<Future state=" + stateNames[f.state] + ">"
 }
 
-// wait blocks until f is done or ctx (nil: never) is done. A worker of the
+// wait blocks until f is done or ctx is done. A worker of the
 // pool that would run f, waiting for f while f is still queued, runs f
 // itself instead (see Pool: nested waits cannot deadlock).
 func (f *Future[T]) wait(ctx context.Context) error {
@@ -214,10 +214,6 @@ func (f *Future[T]) wait(ctx context.Context) error {
 	done := f.doneChanLocked()
 	f.mu.Unlock()
 	if helpable && p.help(&f.node) {
-		return nil
-	}
-	if ctx == nil {
-		<-done
 		return nil
 	}
 	select {

@@ -106,7 +106,7 @@ func TestShutdown(t *testing.T) {
 				}
 			}
 			if tt.cancels {
-				a.Wait(nil) // stopped by its context; release only now
+				a.Wait(context.Background()) // stopped by its context; release only now
 				close(release)
 			} else if !waits {
 				close(release)
@@ -209,8 +209,11 @@ func TestFutureCancel(t *testing.T) {
 	me := goid.Get()
 	var cbGoroutine uint64
 	queued.AddDoneCallback(func(*executor.Future[string]) { cbGoroutine = goid.Get() })
-	if !queued.Cancel() || !queued.Cancel() {
-		t.Error("Cancel of queued work = false, want true (twice)")
+	if !queued.Cancel() {
+		t.Error("Cancel of queued work = false, want true")
+	}
+	if !queued.Cancel() {
+		t.Error("second Cancel of cancelled work = false, want true")
 	}
 	if cbGoroutine != me {
 		t.Error("done-callback of Cancel did not run on the cancelling goroutine")
