@@ -63,8 +63,8 @@ func copyState[T any](src *Future[T], dst *future.Future[T]) {
 // it is still queued it never runs, if it runs its context is cancelled.
 //
 // It returns loop.ErrClosed for a closed loop, ErrDefaultShutdown when p is
-// nil and the default pool was shut down, and ErrShutdown for a shut-down
-// p. Must be called on l's goroutine.
+// nil and the default pool was shut down, ErrShutdown for a shut-down p,
+// and ErrNilFunc for a nil fn. Must be called on l's goroutine.
 func RunInExecutor[T any](l *loop.Loop, p *Pool, fn func(ctx context.Context) (T, error), opts ...SubmitOption) (*future.Future[T], error) {
 	if l.IsClosed() {
 		return nil, loop.ErrClosed

@@ -19,6 +19,10 @@ var (
 	// itself to exit. (Python: RuntimeError('cannot join current thread').)
 	ErrWaitInWorker = errors.New("executor: Shutdown cannot wait from inside the pool's own work; use NoWait")
 
+	// ErrNilFunc reports a nil function or task body handed to Submit,
+	// Map, RunInExecutor, ToThread or RunCoroutineThreadsafe.
+	ErrNilFunc = errors.New("executor: nil function")
+
 	// ErrGoexit is the error of a future whose work called runtime.Goexit
 	// (t.FailNow or t.Fatal in a test) instead of returning.
 	ErrGoexit = errors.New("executor: work called runtime.Goexit (t.FailNow or t.Fatal?) instead of returning")

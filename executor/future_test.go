@@ -77,8 +77,8 @@ func TestWait(t *testing.T) {
 		t.Error("DoneChan closed while pending")
 	default:
 	}
-	if f.Done() || f.String() != "<Future state=running>" && f.String() != "<Future state=pending>" {
-		t.Errorf("pending future: Done %v, String %s", f.Done(), f)
+	if s := f.String(); f.Done() || s != "<Future state=running>" && s != "<Future state=pending>" {
+		t.Errorf("pending future: Done %v, String %s", f.Done(), s)
 	}
 	close(release)
 	<-f.DoneChan()

@@ -15,8 +15,11 @@ import (
 // of every call's context. The iterator is single-use.
 //
 // Map returns ErrShutdown, with every call it already submitted cancelled,
-// if p is shut down. Safe for concurrent use.
+// if p is shut down, and ErrNilFunc for a nil fn. Safe for concurrent use.
 func Map[In, Out any](ctx context.Context, p *Pool, inputs []In, fn func(ctx context.Context, in In) (Out, error)) (iter.Seq2[Out, error], error) {
+	if fn == nil {
+		return nil, ErrNilFunc
+	}
 	fs := make([]*Future[Out], 0, len(inputs))
 	for _, in := range inputs {
 		f, err := Submit(p, func(ctx context.Context) (Out, error) { return fn(ctx, in) }, WithContext(ctx))

@@ -23,8 +23,8 @@ import (
 // anything else that queued work would provide (a channel, a lock) still
 // can; prefer done-callbacks there.
 //
-// A Pool's methods are safe for concurrent use. The zero Pool is not
-// usable; call New.
+// A Pool's methods are safe for concurrent use. The zero Pool is ready to
+// use, with DefaultMaxWorkers workers.
 type Pool struct {
 	max int
 
@@ -74,20 +74,38 @@ func WithMaxWorkers(n int) Option { return func(p *Pool) { p.max = n } }
 // New returns a pool with no workers yet (ThreadPoolExecutor()). It panics
 // if WithMaxWorkers gives a number below 1.
 func New(opts ...Option) *Pool {
-	p := &Pool{max: DefaultMaxWorkers(), ids: map[uint64]struct{}{}}
+	p := &Pool{max: DefaultMaxWorkers()}
 	for _, o := range opts {
 		o(p)
 	}
 	if p.max <= 0 {
 		panic("executor: max workers must be greater than 0")
 	}
-	p.wake.L = &p.mu
-	p.running.next, p.running.prev = &p.running, &p.running
+	p.init()
 	return p
 }
 
+// init prepares p on first use (New, or a zero Pool's first Submit or
+// Shutdown). p.mu is held, or p is not shared yet.
+func (p *Pool) init() {
+	if p.ids != nil {
+		return
+	}
+	if p.max == 0 {
+		p.max = DefaultMaxWorkers()
+	}
+	p.ids = map[uint64]struct{}{}
+	p.wake.L = &p.mu
+	p.running.next, p.running.prev = &p.running, &p.running
+}
+
 // MaxWorkers returns the maximum number of worker goroutines.
-func (p *Pool) MaxWorkers() int { return p.max }
+func (p *Pool) MaxWorkers() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.init()
+	return p.max
+}
 
 // A SubmitOption configures one call of Submit, Map, RunInExecutor or
 // ToThread.
@@ -111,9 +129,12 @@ func WithContext(ctx context.Context) SubmitOption {
 // future is cancelled (also once running: see Future.Cancel) or when the
 // pool shuts down with CancelFutures; a panic in fn becomes the future's
 // error, a *loop.PanicError. Submit returns ErrShutdown, and runs nothing,
-// once Shutdown was called. Safe for concurrent use, including from work
-// running on p.
+// once Shutdown was called, and ErrNilFunc for a nil fn. Safe for
+// concurrent use, including from work running on p.
 func Submit[T any](p *Pool, fn func(ctx context.Context) (T, error), opts ...SubmitOption) (*Future[T], error) {
+	if fn == nil {
+		return nil, ErrNilFunc
+	}
 	f := &Future[T]{pool: p, fn: fn, parent: parentContext(opts)}
 	f.node.r = f
 	if err := p.enqueue(&f.node); err != nil {
@@ -138,6 +159,7 @@ func parentContext(opts []SubmitOption) context.Context {
 // worker, or starts one if the pool has room (_adjust_thread_count).
 func (p *Pool) enqueue(n *node) error {
 	p.mu.Lock()
+	p.init()
 	if p.shutdown {
 		p.mu.Unlock()
 		return ErrShutdown
@@ -298,6 +320,7 @@ func (p *Pool) Shutdown(opts ...ShutdownOption) {
 		opt(&o)
 	}
 	p.mu.Lock()
+	p.init()
 	p.shutdown = true
 	var cancel, stop []runner
 	if o.cancelFutures {

@@ -373,3 +373,45 @@ func TestShutdownWaitInWorker(t *testing.T) {
 	p.Shutdown()
 	q.Shutdown()
 }
+
+// The zero Pool works, with the default number of workers.
+func TestZeroPool(t *testing.T) {
+	leakcheck.Check(t)
+	var p executor.Pool
+	if got, want := p.MaxWorkers(), executor.DefaultMaxWorkers(); got != want {
+		t.Errorf("MaxWorkers = %d, want %d", got, want)
+	}
+	f := mustSubmit(t, &p, func(context.Context) (int, error) { return 1, nil })
+	if v, err := f.Result(); v != 1 || err != nil {
+		t.Errorf("Result = %v, %v", v, err)
+	}
+	p.Shutdown()
+	var q executor.Pool
+	q.Shutdown() // never used: nothing to wait for
+}
+
+// A nil function is refused with ErrNilFunc wherever work is handed over.
+func TestNilFunc(t *testing.T) {
+	leakcheck.Check(t)
+	p := executor.New()
+	defer p.Shutdown()
+	l := loop.New()
+	defer l.Close()
+	calls := map[string]func() error{
+		"Submit": func() error { _, err := executor.Submit[int](p, nil); return err },
+		"Map": func() error {
+			_, err := executor.Map[int, int](context.Background(), p, []int{1}, nil)
+			return err
+		},
+		"RunInExecutor": func() error { _, err := executor.RunInExecutor[int](l, p, nil); return err },
+		"RunCoroutineThreadsafe": func() error {
+			_, err := executor.RunCoroutineThreadsafe[int](l, nil)
+			return err
+		},
+	}
+	for name, call := range calls {
+		if err := call(); !errors.Is(err, executor.ErrNilFunc) {
+			t.Errorf("%s(nil) = %v, want ErrNilFunc", name, err)
+		}
+	}
+}

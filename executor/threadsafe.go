@@ -19,12 +19,16 @@ import (
 // closed at that very moment is dropped with the loop's other pending
 // callbacks; bound such waits with Wait(ctx).
 //
-// It returns loop.ErrClosed if l is closed. Safe for concurrent use; never
+// It returns loop.ErrClosed if l is closed, ErrNilFunc for a nil body.
+// Safe for concurrent use; never
 // block on the Future on l's own goroutine (the task could not run). On a
 // virtual clock, a goroutine blocked on the Future must not hold l
 // (loop.Hold) if the task sleeps: the clock would wait for the goroutine,
 // and the goroutine for the clock.
 func RunCoroutineThreadsafe[T any](l *loop.Loop, body func(c *task.Coro) (T, error), opts ...task.Option) (*Future[T], error) {
+	if body == nil {
+		return nil, ErrNilFunc
+	}
 	f := &Future[T]{}
 	err := l.CallSoonThreadsafe(func() {
 		spawned := false
