@@ -1,0 +1,38 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/goasyncio/goasyncio/internal/leakcheck"
+	"github.com/goasyncio/goasyncio/loop/looptest"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/golden.txt")
+
+// TestGolden runs the demo on virtual time: the same trace every run, at
+// no wall-clock cost.
+func TestGolden(t *testing.T) {
+	leakcheck.Check(t)
+	var out bytes.Buffer
+	if err := run(&out, looptest.New(), time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile("testdata/golden.txt", out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile("testdata/golden.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), out.String()); diff != "" {
+		t.Errorf("producer_consumer output differs (-want +got):\n%s", diff)
+	}
+}
