@@ -3,6 +3,7 @@ package conformance
 import (
 	"github.com/goasyncio/goasyncio/aqueue"
 	"github.com/goasyncio/goasyncio/future"
+	"github.com/goasyncio/goasyncio/gather"
 	"github.com/goasyncio/goasyncio/loop/looptest"
 	"github.com/goasyncio/goasyncio/task"
 )
@@ -52,7 +53,7 @@ func case046(p *P) {
 			}
 		}
 		p.Print("main: joiners done right after last task_done:", j1.Done(), j2.Done())
-		if err := gatherStandIn(c, false, j1, j2); err != nil {
+		if err := gatherAll(c, false, j1, j2); err != nil {
 			return nil, err
 		}
 		if err := q.TaskDone(); err != nil {
@@ -62,38 +63,11 @@ func case046(p *P) {
 	})
 }
 
-// gatherStandIn awaits asyncio.gather(*aws) (with return_exceptions when
-// returnExc), reproducing the structure that decides its ordering: a done
-// callback on each child, the outer future completed from the callback of
-// the last child (or of the first failure). It stands in for package
-// gather, which is written at the same time as these ports.
-func gatherStandIn(c *task.Coro, returnExc bool, aws ...future.Awaitable) error {
-	outer := future.New[struct{}](c.Loop())
-	finished := 0
-	for _, aw := range aws {
-		aw.AddDoneCallback(func() {
-			finished++
-			if outer.Done() {
-				if !aw.Cancelled() {
-					aw.Err()
-				}
-				return
-			}
-			if !returnExc {
-				if err := aw.Err(); err != nil {
-					outer.SetException(err)
-					return
-				}
-			}
-			if finished == len(aws) {
-				for _, aw := range aws {
-					if !aw.Cancelled() {
-						aw.Err()
-					}
-				}
-				outer.SetResult(struct{}{})
-			}
-		})
+// gatherAll awaits asyncio.gather(*aws), with return_exceptions when
+// returnExc, and returns gather's error (the first failure, if any).
+func gatherAll(c *task.Coro, returnExc bool, aws ...future.Awaitable) error {
+	if returnExc {
+		return c.Await(gather.MixedSettled(c.Loop(), aws...))
 	}
-	return c.Await(outer)
+	return c.Await(gather.Mixed(c.Loop(), aws...))
 }

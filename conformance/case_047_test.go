@@ -49,7 +49,7 @@ func case047(p *P) {
 			return nil, err
 		}
 		q.TryPut("w")
-		if err := gatherStandIn(c, false, gs...); err != nil {
+		if err := gatherAll(c, false, gs...); err != nil {
 			return nil, err
 		}
 
@@ -77,6 +77,6 @@ func case047(p *P) {
 			return nil, err
 		}
 		p.Print("main: get ->", v)
-		return nil, gatherStandIn(c, false, ps...)
+		return nil, gatherAll(c, false, ps...)
 	})
 }

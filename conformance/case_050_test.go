@@ -63,7 +63,7 @@ func case050(p *P) {
 		}
 		p.Print("main: re-acquired after all workers")
 		lock.Release()
-		if err := gatherStandIn(c, false, ws...); err != nil {
+		if err := gatherAll(c, false, ws...); err != nil {
 			return nil, err
 		}
 		if err := lock.Release(); err != nil {

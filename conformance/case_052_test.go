@@ -35,7 +35,7 @@ func case052(p *P) {
 		p.Print("main: set() then clear() immediately")
 		ev.Set()
 		ev.Clear()
-		if err := gatherStandIn(c, false, ws...); err != nil {
+		if err := gatherAll(c, false, ws...); err != nil {
 			return nil, err
 		}
 

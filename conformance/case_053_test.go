@@ -56,7 +56,7 @@ func case053(p *P) {
 		if err != nil {
 			return nil, err
 		}
-		if err := gatherStandIn(c, false, ws...); err != nil {
+		if err := gatherAll(c, false, ws...); err != nil {
 			return nil, err
 		}
 

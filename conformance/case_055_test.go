@@ -48,7 +48,7 @@ func case055(p *P) {
 		}
 		sem.Release()
 		sem.Release()
-		if err := gatherStandIn(c, false, ts...); err != nil {
+		if err := gatherAll(c, false, ts...); err != nil {
 			return nil, err
 		}
 		p.Print("acquire order:", order)

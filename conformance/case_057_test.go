@@ -41,7 +41,7 @@ func case057(p *P) {
 		for i := range 3 {
 			ts = append(ts, task.Spawn(l, party(b, fmt.Sprintf("p%d", i), 2)))
 		}
-		if err := gatherStandIn(c, false, ts...); err != nil {
+		if err := gatherAll(c, false, ts...); err != nil {
 			return nil, err
 		}
 		p.Print("after two rounds: n_waiting =", b.Waiting())
@@ -57,7 +57,7 @@ func case057(p *P) {
 		if err := b.Abort(c); err != nil {
 			return nil, err
 		}
-		if err := gatherStandIn(c, false, ts...); err != nil {
+		if err := gatherAll(c, false, ts...); err != nil {
 			return nil, err
 		}
 		p.Print("broken:", b.Broken())

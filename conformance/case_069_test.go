@@ -62,7 +62,7 @@ func case069(p *P) {
 		for _, t := range consumers {
 			t.Cancel()
 		}
-		if err := gatherStandIn(c, true, consumers...); err != nil {
+		if err := gatherAll(c, true, consumers...); err != nil {
 			return nil, err
 		}
 		p.Print("main: done")
