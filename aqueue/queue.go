@@ -36,7 +36,7 @@ type waiter = *future.Future[struct{}]
 //
 // The zero value is an unbounded FIFO queue. A Queue is bound to the loop
 // of the first task that blocks on it. Its methods must be called on that
-// loop's goroutine.
+// loop's goroutine. It must not be copied after first use.
 type Queue[T any] struct {
 	l       *loop.Loop
 	maxsize int

@@ -28,7 +28,7 @@ const (
 //
 // Make Barriers with NewBarrier. A Barrier is bound to the loop of the
 // first task that waits on it. Its methods must be called on that loop's
-// goroutine.
+// goroutine. It must not be copied after first use.
 type Barrier struct {
 	cond    Condition // notifies every task when the state changes
 	parties int

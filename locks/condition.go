@@ -13,7 +13,7 @@ import (
 // The zero value is a condition with a lock of its own; NewCondition
 // shares an existing lock. A Condition is bound to the loop of the first
 // task that waits on it. Its methods must be called on that loop's
-// goroutine.
+// goroutine. It must not be copied after first use.
 type Condition struct {
 	binding
 	lock    *Lock

@@ -42,9 +42,17 @@ var (
 	errBarrierReset    = &reasonError{ErrBrokenBarrier, "locks: barrier aborted or reset while waiting"}
 )
 
+// noCopy makes go vet's copylocks check report copies of the types that
+// embed it: a copied primitive would share or split its line of waiters.
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
+
 // binding is asyncio's _LoopBoundMixin: a primitive binds to the loop of
 // the first task that has to wait on it, and refuses every other loop.
 type binding struct {
+	_ noCopy
 	l *loop.Loop
 }
 

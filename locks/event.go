@@ -8,7 +8,7 @@ import "github.com/goasyncio/goasyncio/task"
 //
 // The zero value is a clear event. An Event is bound to the loop of the
 // first task that waits on it. Its methods must be called on that loop's
-// goroutine.
+// goroutine. It must not be copied after first use.
 type Event struct {
 	binding
 	waiters deque[waiter]

@@ -15,7 +15,7 @@ import (
 //
 // The zero value is an unlocked lock. A Lock is bound to the loop of the
 // first task that waits on it. Its methods must be called on that loop's
-// goroutine.
+// goroutine. It must not be copied after first use.
 type Lock struct {
 	binding
 	waiters deque[waiter]

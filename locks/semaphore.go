@@ -17,7 +17,7 @@ import (
 //
 // The zero value is a semaphore with no units. A Semaphore is bound to the
 // loop of the first task that waits on it. Its methods must be called on
-// that loop's goroutine.
+// that loop's goroutine. It must not be copied after first use.
 type Semaphore struct {
 	binding
 	waiters deque[waiter]
@@ -111,7 +111,7 @@ func (s *Semaphore) With(c *task.Coro, fn func() error) error {
 // initial value (asyncio.BoundedSemaphore).
 //
 // The zero value has no units and a bound of zero. Its methods must be
-// called on its loop's goroutine.
+// called on its loop's goroutine. It must not be copied after first use.
 type BoundedSemaphore struct {
 	sem   Semaphore
 	bound int
