@@ -3,6 +3,7 @@ package locks_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/goasyncio/goasyncio/future"
 	"github.com/goasyncio/goasyncio/locks"
@@ -174,4 +175,32 @@ func TestBoundToOneLoop(t *testing.T) {
 	wait(false)
 	m.Release()
 	wait(true)
+}
+
+// A loop closed while a task holds a lock in With, with another task
+// waiting for it, unwinds both bodies: With's deferred release runs and
+// nothing panics out of Close.
+func TestLockWithAbandoned(t *testing.T) {
+	l := looptest.New()
+	var m locks.Lock
+	released := false
+	task.Spawn(l, func(c *task.Coro) (struct{}, error) {
+		return struct{}{}, m.With(c, func() error {
+			defer func() { released = true }()
+			return c.Sleep(time.Hour)
+		})
+	})
+	task.Spawn(l, func(c *task.Coro) (struct{}, error) {
+		return struct{}{}, m.Acquire(c)
+	})
+	l.CallLater(time.Minute, l.Stop)
+	if err := l.RunForever(); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !released || m.Locked() {
+		t.Errorf("after Close: fn unwound %v, locked %v; want true, false", released, m.Locked())
+	}
 }
