@@ -5,6 +5,7 @@ package loop
 import (
 	"errors"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -23,6 +24,7 @@ type poller struct {
 	closed bool
 
 	interest map[int]uint8
+	order    []int         // registered fds, oldest first, as PollSelector's dict
 	fds      []unix.PollFd // rebuilt from interest when dirty
 	dirty    bool
 	out      []ioEvent
@@ -52,11 +54,17 @@ func (p *poller) control(fd int, old, mask uint8) error {
 	}
 	if mask == 0 {
 		delete(p.interest, fd)
+		if i := slices.Index(p.order, fd); i >= 0 {
+			p.order = slices.Delete(p.order, i, i+1)
+		}
 	} else {
 		if old == 0 {
 			if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
 				return os.NewSyscallError("fcntl", err)
 			}
+		}
+		if old == 0 {
+			p.order = append(p.order, fd)
 		}
 		p.interest[fd] = mask
 	}
@@ -69,7 +77,8 @@ func (p *poller) control(fd int, old, mask uint8) error {
 func (p *poller) wait(timeout time.Duration) ([]ioEvent, error) {
 	if p.dirty {
 		p.fds = append(p.fds[:0], unix.PollFd{Fd: int32(p.rfd), Events: unix.POLLIN})
-		for fd, mask := range p.interest {
+		for _, fd := range p.order {
+			mask := p.interest[fd]
 			var ev int16
 			if mask&evRead != 0 {
 				ev |= unix.POLLIN
