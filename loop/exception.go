@@ -59,6 +59,9 @@ func (l *Loop) ExceptionHandler() ExceptionHandler { return l.handler }
 // in the handler is logged by the default handler and does not propagate.
 // Must be called on the loop's goroutine (or while it is not running).
 func (l *Loop) CallExceptionHandler(ctx ExceptionContext) {
+	if l.tracer != nil {
+		l.tracer.traceException(l, ctx)
+	}
 	if l.handler == nil {
 		l.DefaultExceptionHandler(ctx)
 		return

@@ -10,6 +10,7 @@ type Handle struct {
 	fn        func()
 	source    any // what error reports name, if not fn
 	cancelled bool
+	timer     bool // a TimerHandle's: trace events call its run "timer"
 }
 
 // Cancel prevents the callback from running if it has not run yet. As in

@@ -62,6 +62,9 @@ type Loop struct {
 
 	io atomic.Pointer[ioState] // nil until the first AddReader/AddWriter (fd.go)
 
+	tracer  *Recorder  // nil unless WithRecorder (trace.go)
+	perturb *perturber // nil unless WithPerturbation (perturb.go)
+
 	handles    []Handle // the rest of the current slab (newHandle)
 	locals     map[any]any
 	closeHooks []func()
@@ -210,7 +213,10 @@ func (l *Loop) CallAt(t time.Time, fn func()) *TimerHandle {
 
 func (l *Loop) callAt(when int64, fn func()) *TimerHandle {
 	l.timerSeq++
-	h := &TimerHandle{Handle: Handle{fn: fn}, l: l, when: when, seq: l.timerSeq, scheduled: true}
+	h := &TimerHandle{Handle: Handle{fn: fn, timer: true}, l: l, when: when, seq: l.timerSeq, scheduled: true}
+	if l.perturb != nil {
+		h.seq = l.perturb.timerSeq() // ties on the deadline break at random
+	}
 	l.timers.push(h)
 	return h
 }
@@ -226,6 +232,9 @@ func (l *Loop) CallSoonThreadsafe(fn func()) error {
 		return ErrClosed
 	}
 	l.inbox = append(l.inbox, fn)
+	if l.perturb != nil {
+		l.perturb.notePost()
+	}
 	first := len(l.inbox) == 1
 	l.mu.Unlock()
 	if first {
@@ -267,6 +276,9 @@ func (l *Loop) drainInbox() {
 	posted := l.inbox
 	l.inbox = l.spare[:0]
 	l.mu.Unlock()
+	if l.perturb != nil {
+		l.perturbInbox(posted)
+	}
 	for _, fn := range posted {
 		l.ready.push(entry{fn: fn})
 	}
@@ -404,6 +416,9 @@ func (l *Loop) runBatch(ntodo int) (left int) {
 				continue
 			}
 			cur.h.fn = nil // a kept handle must not keep the callback alive
+			if l.tracer != nil {
+				l.tracer.traceRun(l, cur)
+			}
 		}
 		if l.debug {
 			l.runTimed(cur)

@@ -15,14 +15,21 @@ import (
 // default executor's), and the loop is closed. While main runs, SIGINT
 // (Ctrl-C) cancels it, and Run then returns ErrInterrupted, as asyncio.run
 // raises KeyboardInterrupt; a second SIGINT ends the program. Run must not
-// be called from a loop's goroutine.
+// be called from a loop's goroutine, nor inside a testing/synctest bubble
+// (os/signal cannot be used there): tests use RunOn.
 func Run[T any](main func(c *Coro) (T, error), opts ...loop.Option) (T, error) {
-	return RunOn(loop.New(opts...), main)
+	return runOn(loop.New(opts...), main, true)
 }
 
 // RunOn is Run on a loop the caller made (a virtual-time loop in tests,
-// say); it closes l before returning.
+// say); it closes l before returning. Unlike Run it leaves SIGINT alone: a
+// test's Ctrl-C still ends the test binary, and RunOn works inside
+// testing/synctest bubbles.
 func RunOn[T any](l *loop.Loop, main func(c *Coro) (T, error)) (T, error) {
+	return runOn(l, main, false)
+}
+
+func runOn[T any](l *loop.Loop, main func(c *Coro) (T, error), catchSIGINT bool) (T, error) {
 	var zero T
 	if l.IsClosed() {
 		return zero, loop.ErrClosed
@@ -36,15 +43,18 @@ func RunOn[T any](l *loop.Loop, main func(c *Coro) (T, error)) (T, error) {
 	// handler then goes, so that a second one ends the program (Go's
 	// default where asyncio raises KeyboardInterrupt).
 	interrupted := false
-	sigint, sigErr := l.AddSignalHandler(os.Interrupt, func() {
-		l.RemoveSignalHandler(os.Interrupt)
-		if !t.Done() {
-			interrupted = true
-			t.Cancel()
-		}
-	})
+	var sigint *loop.Handle // nil: SIGINT not caught (RunOn)
+	if catchSIGINT {
+		sigint, _ = l.AddSignalHandler(os.Interrupt, func() {
+			l.RemoveSignalHandler(os.Interrupt)
+			if !t.Done() {
+				interrupted = true
+				t.Cancel()
+			}
+		})
+	}
 	v, err := future.RunUntilComplete[T](l, t)
-	if sigErr == nil && !sigint.Cancelled() { // still ours: main did not replace it
+	if sigint != nil && !sigint.Cancelled() { // still ours: main did not replace it
 		l.RemoveSignalHandler(os.Interrupt)
 	}
 	if interrupted && future.IsCancelled(err) && t.Uncancel() == 0 {

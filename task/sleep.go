@@ -26,6 +26,9 @@ func SleepValue[T any](c *Coro, d time.Duration, v T) (T, error) {
 	}
 	l := c.Loop()
 	f := future.New[T](l)
+	if r := l.Recorder(); r != nil {
+		r.Label(f, "sleep "+d.String()) // what trace events say the task awaits
+	}
 	h := l.CallLater(d, func() {
 		if !f.Done() { // futures._set_result_unless_cancelled
 			f.SetResult(v)

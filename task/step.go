@@ -25,7 +25,12 @@ func (c *core) step() {
 	c.futWaiter = nil
 
 	c.reg.enter(c)
-	finished := c.resume(exc)
+	var finished bool
+	if r := c.l.Recorder(); tracing(r) { // trace.go
+		finished = c.tracedResume(r, exc)
+	} else {
+		finished = c.resume(exc)
+	}
 	c.reg.leave(c)
 
 	if finished {
@@ -202,5 +207,7 @@ func All(l *loop.Loop) []Any {
 			out = append(out, c.self)
 		}
 	}
+	// A set in asyncio: its order is open, and perturbed on request.
+	loop.ShuffleSet(l, out)
 	return out
 }

@@ -190,6 +190,9 @@ func (t *Task[T]) Cancel(msg ...string) bool {
 	if t.Done() {
 		return false
 	}
+	if tracing(t.l.Recorder()) {
+		t.traceCancel(msg)
+	}
 	t.numCancels++
 	if t.futWaiter != nil && t.futWaiter.Cancel(msg...) {
 		// Leave futWaiter set: it may be a task that ignores the
