@@ -31,9 +31,10 @@ const (
 	// CancelDelivered: the body receives a CancelledError at its await (or,
 	// for a task cancelled before it started, never runs).
 	CancelDelivered
-	// CallbackRun: a callback scheduled with CallSoon runs. Callbacks that
-	// futures and tasks queue for themselves (Enqueue) are not recorded:
-	// the task events above describe them.
+	// CallbackRun: a callback that has a Handle runs (CallSoon, and the
+	// callbacks of file descriptors and signals). Callbacks queued without
+	// one (Enqueue: task steps, future done-callbacks; CallSoonThreadsafe)
+	// are not recorded: the task events above describe their effect.
 	CallbackRun
 	// TimerFired: a timer's callback (CallLater, CallAt) runs.
 	TimerFired
@@ -94,8 +95,20 @@ func (e Event) String() string {
 }
 
 // A Recorder records loop events, in order, for a test to compare with a
-// golden list (asyncio has no equivalent). Install it with WithRecorder; a
-// loop without one records nothing and pays one nil check per callback.
+// golden list (asyncio has no equivalent). Install it with WithRecorder. A
+// loop without one records nothing and allocates nothing for it: it pays a
+// nil check per handle callback and per task step (where package task also
+// checks runtime/trace.IsEnabled, see below).
+//
+// A trace of task.RunOn ends with two short tasks (start, done) that are
+// asyncio.run's shutdown steps, shutdown_asyncgens and
+// shutdown_default_executor. Callback events name Go functions
+// ("main.tick", "pkg.TestX.func1"), which change when code moves: golden
+// lists meant to last compare TaskEvents.
+//
+// With Go's execution tracer on (go test -trace, runtime/trace.Start),
+// package task also makes each task a runtime/trace task with a region per
+// step, whether or not the loop has a Recorder.
 //
 // A Recorder is used on its loop's goroutine only: read it while the loop
 // is not running (after RunForever or task.RunOn returns).
