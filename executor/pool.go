@@ -1,7 +1,6 @@
 package executor
 
 import (
-	"context"
 	"runtime"
 	"sync"
 
@@ -107,89 +106,6 @@ func (p *Pool) MaxWorkers() int {
 	return p.max
 }
 
-// A SubmitOption configures one call of Submit, Map, RunInExecutor or
-// ToThread.
-type SubmitOption func(*submitOptions)
-
-type submitOptions struct {
-	ctx context.Context
-}
-
-// WithContext makes ctx the parent of the context the work receives: the
-// work sees ctx's values, deadline and cancellation, besides its own
-// cancellation. (It is how a caller hands request-scoped values to the
-// work, the role contextvars play for asyncio.to_thread.) Without it the
-// parent is context.Background().
-func WithContext(ctx context.Context) SubmitOption {
-	return func(o *submitOptions) { o.ctx = ctx }
-}
-
-// Submit queues fn to run on one of p's workers (Executor.submit) and
-// returns its future. fn receives a context that is cancelled when the
-// future is cancelled (also once running: see Future.Cancel) or when the
-// pool shuts down with CancelFutures; a panic in fn becomes the future's
-// error, a *loop.PanicError. Submit returns ErrShutdown, and runs nothing,
-// once Shutdown was called, and ErrNilFunc for a nil fn. Safe for
-// concurrent use, including from work running on p.
-func Submit[T any](p *Pool, fn func(ctx context.Context) (T, error), opts ...SubmitOption) (*Future[T], error) {
-	if fn == nil {
-		return nil, ErrNilFunc
-	}
-	f := &Future[T]{pool: p, fn: fn, parent: parentContext(opts)}
-	f.node.r = f
-	if err := p.enqueue(&f.node); err != nil {
-		return nil, err
-	}
-	return f, nil
-}
-
-// parentContext applies opts and returns the parent context they set.
-func parentContext(opts []SubmitOption) context.Context {
-	if len(opts) == 0 {
-		return nil // before o is declared: no allocation in the common case
-	}
-	var o submitOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
-	return o.ctx
-}
-
-// enqueue queues n and makes sure a worker will take it: it wakes an idle
-// worker, or starts one if the pool has room (_adjust_thread_count).
-func (p *Pool) enqueue(n *node) error {
-	p.mu.Lock()
-	p.init()
-	if p.shutdown {
-		p.mu.Unlock()
-		return ErrShutdown
-	}
-	if p.head > 0 && len(p.queue) == cap(p.queue) {
-		// Reuse the consumed front instead of growing.
-		k := copy(p.queue, p.queue[p.head:])
-		clear(p.queue[k:])
-		p.queue = p.queue[:k]
-		p.head = 0
-	}
-	p.queue = append(p.queue, n)
-	n.queued = true
-	start := false
-	switch {
-	case p.idle > 0:
-		p.idle--
-		p.wake.Signal()
-	case p.workers < p.max:
-		p.workers++
-		p.exited.Add(1)
-		start = true
-	}
-	p.mu.Unlock()
-	if start {
-		go p.worker()
-	}
-	return nil
-}
-
 // pop takes the first queued work, skipping entries that a waiting worker
 // took to run itself. It returns nil if there is none. p.mu is held.
 func (p *Pool) pop() *node {
@@ -287,70 +203,3 @@ func (p *Pool) untrack(n *node) {
 	n.prev, n.next = nil, nil
 }
 
-// A ShutdownOption configures Shutdown.
-type ShutdownOption func(*shutdownOptions)
-
-type shutdownOptions struct {
-	noWait, cancelFutures bool
-}
-
-// NoWait makes Shutdown return at once instead of waiting for the queued
-// and running work to finish (shutdown(wait=False)). The workers still
-// finish it, then exit.
-func NoWait() ShutdownOption { return func(o *shutdownOptions) { o.noWait = true } }
-
-// CancelFutures makes Shutdown cancel the work still queued
-// (shutdown(cancel_futures=True)): it never runs, and its futures are
-// cancelled. Unlike Python, it also cancels the contexts of the work
-// running now, asking it to stop early.
-func CancelFutures() ShutdownOption { return func(o *shutdownOptions) { o.cancelFutures = true } }
-
-// Shutdown stops p accepting work (Executor.shutdown): Submit returns
-// ErrShutdown from now on. By default the work already queued still runs
-// and Shutdown returns once it has finished and every worker has exited;
-// NoWait and CancelFutures change that. Calling it again is harmless.
-//
-// Shutdown must not wait from inside p's own work or done-callbacks (a
-// worker cannot wait for itself; Python raises RuntimeError): it shuts p
-// down and then panics with ErrWaitInWorker. Pass NoWait there. Safe for
-// concurrent use.
-func (p *Pool) Shutdown(opts ...ShutdownOption) {
-	var o shutdownOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
-	p.mu.Lock()
-	p.init()
-	p.shutdown = true
-	var cancel, stop []runner
-	if o.cancelFutures {
-		for n := p.pop(); n != nil; n = p.pop() {
-			cancel = append(cancel, n.r)
-		}
-		for n := p.running.next; n != &p.running; n = n.next {
-			stop = append(stop, n.r)
-		}
-	}
-	// Wake every idle worker: each finds the queue empty and exits.
-	p.idle = 0
-	p.wake.Broadcast()
-	inWorker := false
-	if !o.noWait && p.workers > 0 {
-		_, inWorker = p.ids[goid.Get()]
-	}
-	p.mu.Unlock()
-	// Cancel outside the lock: done-callbacks run here and may call p.
-	for _, r := range cancel {
-		r.Cancel()
-	}
-	for _, r := range stop {
-		r.stopWork()
-	}
-	if o.noWait {
-		return
-	}
-	if inWorker {
-		panic(ErrWaitInWorker)
-	}
-	p.exited.Wait()
-}
