@@ -202,4 +202,3 @@ func (p *Pool) untrack(n *node) {
 	n.prev.next, n.next.prev = n.next, n.prev
 	n.prev, n.next = nil, nil
 }
-

@@ -84,4 +84,3 @@ func (p *Pool) enqueue(n *node) error {
 	}
 	return nil
 }
-
