@@ -438,10 +438,16 @@ func (e entry) source() any {
 }
 
 func (l *Loop) reportPanic(e entry, r any) {
+	h := e.h
+	if h == nil {
+		// Enqueue gives no handle, but in asyncio every ready callback
+		// (a future's done-callback too) has one, and the context says so.
+		h = &Handle{fn: e.fn}
+	}
 	l.CallExceptionHandler(ExceptionContext{
 		Message: "Exception in callback " + FuncName(e.source()),
 		Err:     NewPanicError(r),
-		Handle:  e.h,
+		Handle:  h,
 	})
 }
 

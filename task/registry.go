@@ -58,7 +58,7 @@ func (r *registry) add(c *core) {
 
 func (r *registry) remove(c *core) {
 	if c.prev == nil && r.head != c {
-		return // not registered (an eager task that finished at once)
+		return // not registered
 	}
 	if c.prev != nil {
 		c.prev.next = c.next

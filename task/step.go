@@ -115,7 +115,7 @@ func (co *Coro) await(aw future.Awaitable) error {
 	if c.abandoned {
 		return ErrAbandoned
 	}
-	if c.reg.current != c {
+	if c.reg.current != c || c.fromOtherGoroutine() {
 		return ErrNotInTask
 	}
 	if aw.Done() {
@@ -167,7 +167,7 @@ func (co *Coro) Yield() error {
 	if c.abandoned {
 		return ErrAbandoned
 	}
-	if c.reg.current != c {
+	if c.reg.current != c || c.fromOtherGoroutine() {
 		return ErrNotInTask
 	}
 	return co.suspend()

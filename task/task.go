@@ -140,13 +140,13 @@ func Spawn[T any](l *loop.Loop, body func(c *Coro) (T, error), opts ...Option) *
 		c.number = c.reg.counter // named "Task-N" when first asked
 	}
 	if o.eager && l.IsRunning() {
+		// Registered during its eager step, as 3.12 lists eager tasks in
+		// all_tasks(); finish unregisters it if the body returns at once.
+		c.reg.add(c)
 		prev := c.reg.current
 		c.reg.current = nil
 		c.step()
 		c.reg.current = prev
-		if !t.Done() {
-			c.reg.add(c)
-		}
 		return t
 	}
 	l.Enqueue(c.stepFn, nil)
@@ -256,6 +256,15 @@ func (t *Task[T]) runBody() (ok bool) {
 	returned = true
 	t.value, t.outcome = v, err
 	return !t.abandoned
+}
+
+// fromOtherGoroutine reports, in debug mode, an await made on a goroutine
+// other than the body's, such as one the body started while it blocks the
+// loop: yielding from there would hand the coroutine to that goroutine and
+// leave the body running beside the loop. Without debug mode such a call is
+// not detected (telling goroutines apart costs a stack trace).
+func (c *core) fromOtherGoroutine() bool {
+	return c.goroutine != 0 && c.l.Debug() && goid.Get() != c.goroutine
 }
 
 // setResult completes the task's future with the body's value.
