@@ -53,9 +53,8 @@ const (
 )
 
 type callback struct {
-	id     CallbackID
-	fn     func()
-	source any
+	id CallbackID
+	fn func()
 }
 
 // Base is the part of a Future that does not depend on the result type. It
@@ -63,9 +62,8 @@ type callback struct {
 type Base struct {
 	l            *loop.Loop
 	state        state
-	err          error
+	err          error    // the failure; once cancelled, what the body of a task returned
 	cancelMsg    []string // nil: no message; one element: the message
-	cancelledErr error    // the error a cancelled task's body returned
 	callbacks    []callback
 	cb0          [1]callback // inline storage for the common single callback
 	lastID       CallbackID
@@ -151,7 +149,7 @@ func (b *Base) CancelWithError(err error) bool {
 	if !b.Cancel() {
 		return false
 	}
-	b.cancelledErr = err
+	b.err = err // a cancelled future has no failure of its own
 	return true
 }
 
@@ -168,8 +166,8 @@ func (b *Base) CancelMessage() (string, bool) {
 // body returned the first time, a fresh CancelledError with the message
 // after that.
 func (b *Base) makeCancelledError() error {
-	if err := b.cancelledErr; err != nil {
-		b.cancelledErr = nil
+	if err := b.err; err != nil {
+		b.err = nil
 		return err
 	}
 	return NewCancelledError(b.cancelMsg...)
@@ -198,22 +196,12 @@ func (b *Base) SetException(err error) error {
 // scheduled at once. Callbacks run in registration order. The returned id
 // removes the registration.
 func (b *Base) AddDoneCallback(fn func()) CallbackID {
-	return b.addDoneCallback(fn, nil)
-}
-
-// AddDoneCallbackFrom is AddDoneCallback for a wrapper: source is the
-// function that error reports name if fn panics.
-func (b *Base) AddDoneCallbackFrom(fn func(), source any) CallbackID {
-	return b.addDoneCallback(fn, source)
-}
-
-func (b *Base) addDoneCallback(fn func(), source any) CallbackID {
 	b.lastID++
 	if b.state != pending {
-		b.l.Enqueue(fn, source)
+		b.l.Enqueue(fn, nil)
 		return b.lastID
 	}
-	b.callbacks = append(b.callbacks, callback{id: b.lastID, fn: fn, source: source})
+	b.callbacks = append(b.callbacks, callback{id: b.lastID, fn: fn})
 	return b.lastID
 }
 
@@ -244,7 +232,7 @@ func (b *Base) RemoveDoneCallback(ids ...CallbackID) int {
 func (b *Base) scheduleCallbacks() {
 	cbs := b.callbacks
 	for i, cb := range cbs {
-		b.l.Enqueue(cb.fn, cb.source)
+		b.l.Enqueue(cb.fn, nil)
 		cbs[i] = callback{}
 	}
 	b.callbacks = cbs[:0]

@@ -66,8 +66,7 @@ type core struct {
 	self   Any
 	fut    *future.Base
 	name   string
-	number int    // for the default name, Task-<number>
-	job    runner // the typed task, as its coroutine runs it
+	number int // for the default name, Task-<number>
 
 	coro       Coro
 	co         *coroutine // nil before the first step and after the last
@@ -78,12 +77,13 @@ type core struct {
 	futWaiter  future.Awaitable
 	numCancels int
 
-	stepErr error            // the error the next step throws in (asyncio: __step(exc))
-	thrown  error            // the error the resumed body receives
+	// exc is the error the next step throws in at the body's await
+	// (asyncio's __step(exc)); the resumed body takes it from there.
+	exc     error
 	outcome error            // the error the body returned (or its panic)
 	yielded future.Awaitable // what the suspended body waits for; nil: a bare yield
 
-	stepFn, wakeupFn func() // bound once: scheduling allocates nothing
+	stepFn func() // step, bound once: scheduling allocates nothing
 
 	prev, next *core // the registry's list of live tasks
 	goroutine  uint64
@@ -128,10 +128,8 @@ func Spawn[T any](l *loop.Loop, body func(c *Coro) (T, error), opts ...Option) *
 	c.reg = registryKey.Get(l)
 	c.self = t
 	c.fut = &t.Future.Base
-	c.job = t
 	c.coro.t = c
 	c.stepFn = c.step
-	c.wakeupFn = c.wakeup
 	c.reg.init(l)
 	if o.name != "" {
 		c.name = o.name
