@@ -132,9 +132,7 @@ func runOne(name, peer string, n int, warm bool) error {
 		fmt.Sprintf("cpu_ns_per_op=%.1f", float64(res.clk.cpu)/float64(res.ops)),
 		fmt.Sprintf("peak_rss_kb=%d", statusKB("VmHWM")),
 	}
-	for _, e := range res.extra {
-		fields = append(fields, e)
-	}
+	fields = append(fields, res.extra...)
 	fmt.Println(strings.Join(fields, " "))
 	return nil
 }
