@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/goasyncio/goasyncio/future"
+	"github.com/goasyncio/goasyncio/internal/deque"
 	"github.com/goasyncio/goasyncio/locks"
 	"github.com/goasyncio/goasyncio/loop"
 	"github.com/goasyncio/goasyncio/task"
@@ -41,11 +42,11 @@ type Queue[T any] struct {
 	l       *loop.Loop
 	maxsize int
 	kind    kind
-	items   deque[T] // FIFO and LIFO
-	heap    []T      // priority
+	items   deque.Deque[T] // FIFO and LIFO
+	heap    []T            // priority
 	less    func(a, b T) bool
 
-	getters, putters deque[waiter]
+	getters, putters deque.Deque[waiter]
 	unfinished       int
 	finished         locks.Event // set when unfinished drops to zero
 	shutdown         bool
@@ -85,15 +86,15 @@ func (q *Queue[T]) put(v T) {
 		q.heap = heapPush(q.heap, v, q.less)
 		return
 	}
-	q.items.pushBack(v)
+	q.items.PushBack(v)
 }
 
 func (q *Queue[T]) get() T {
 	switch q.kind {
 	case fifo:
-		return q.items.popFront()
+		return q.items.PopFront()
 	case lifo:
-		return q.items.popBack()
+		return q.items.PopBack()
 	}
 	v, h := heapPop(q.heap, q.less)
 	q.heap = h
@@ -105,7 +106,7 @@ func (q *Queue[T]) Len() int {
 	if q.kind == priority {
 		return len(q.heap)
 	}
-	return q.items.len()
+	return q.items.Len()
 }
 
 // MaxSize returns the number of items the queue may hold; zero or less
@@ -139,9 +140,9 @@ func (q *Queue[T]) bind(c *task.Coro) (*loop.Loop, error) {
 
 // wakeupNext wakes the first waiter that is not done yet (asyncio's
 // _wakeup_next); it leaves the line either way.
-func wakeupNext(waiters *deque[waiter]) {
-	for waiters.len() > 0 {
-		if w := waiters.popFront(); !w.Done() {
+func wakeupNext(waiters *deque.Deque[waiter]) {
+	for waiters.Len() > 0 {
+		if w := waiters.PopFront(); !w.Done() {
 			w.SetResult(struct{}{})
 			return
 		}
@@ -149,10 +150,10 @@ func wakeupNext(waiters *deque[waiter]) {
 }
 
 // remove takes w out of the line if it is still there.
-func remove(waiters *deque[waiter], w waiter) {
-	for i := range waiters.len() {
-		if waiters.at(i) == w {
-			waiters.removeAt(i)
+func remove(waiters *deque.Deque[waiter], w waiter) {
+	for i := range waiters.Len() {
+		if waiters.At(i) == w {
+			waiters.RemoveAt(i)
 			return
 		}
 	}
@@ -173,7 +174,7 @@ func (q *Queue[T]) Put(c *task.Coro, v T) error {
 			return err
 		}
 		putter := future.New[struct{}](l)
-		q.putters.pushBack(putter)
+		q.putters.PushBack(putter)
 		if err := c.Await(putter); err != nil {
 			putter.Cancel() // in case it is not done yet
 			remove(&q.putters, putter)
@@ -221,7 +222,7 @@ func (q *Queue[T]) Get(c *task.Coro) (T, error) {
 			return zero, err
 		}
 		getter := future.New[struct{}](l)
-		q.getters.pushBack(getter)
+		q.getters.PushBack(getter)
 		if err := c.Await(getter); err != nil {
 			getter.Cancel() // in case it is not done yet
 			remove(&q.getters, getter)
@@ -311,13 +312,13 @@ func (q *Queue[T]) Shutdown(opts ...ShutdownOption) {
 		}
 	}
 	// Every blocked task must re-check the queue and see the shutdown.
-	for q.getters.len() > 0 {
-		if w := q.getters.popFront(); !w.Done() {
+	for q.getters.Len() > 0 {
+		if w := q.getters.PopFront(); !w.Done() {
 			w.SetResult(struct{}{})
 		}
 	}
-	for q.putters.len() > 0 {
-		if w := q.putters.popFront(); !w.Done() {
+	for q.putters.Len() > 0 {
+		if w := q.putters.PopFront(); !w.Done() {
 			w.SetResult(struct{}{})
 		}
 	}
@@ -334,14 +335,14 @@ func (q *Queue[T]) String() string {
 	if !q.Empty() {
 		items := q.heap
 		if q.kind != priority {
-			items = q.items.items()
+			items = q.items.Items()
 		}
 		fmt.Fprintf(&b, " _queue=%v", items)
 	}
-	if n := q.getters.len(); n > 0 {
+	if n := q.getters.Len(); n > 0 {
 		fmt.Fprintf(&b, " _getters[%d]", n)
 	}
-	if n := q.putters.len(); n > 0 {
+	if n := q.putters.Len(); n > 0 {
 		fmt.Fprintf(&b, " _putters[%d]", n)
 	}
 	if q.unfinished > 0 {

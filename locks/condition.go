@@ -2,6 +2,7 @@ package locks
 
 import (
 	"github.com/goasyncio/goasyncio/future"
+	"github.com/goasyncio/goasyncio/internal/deque"
 	"github.com/goasyncio/goasyncio/task"
 )
 
@@ -18,7 +19,7 @@ type Condition struct {
 	binding
 	lock    *Lock
 	own     Lock
-	waiters deque[waiter]
+	waiters deque.Deque[waiter]
 }
 
 // NewCondition returns a condition on lock, or on a new lock if lock is
@@ -94,9 +95,9 @@ func (c *Condition) waitNotified(co *task.Coro) error {
 		return err
 	}
 	fut := newWaiter(l)
-	c.waiters.pushBack(fut)
+	c.waiters.PushBack(fut)
 	err = co.Await(fut)
-	c.waiters.remove(fut)
+	deque.Remove(&c.waiters, fut)
 	return err
 }
 
@@ -122,11 +123,11 @@ func (c *Condition) Notify(n int) error {
 		return errNotifyNotLocked
 	}
 	woken := 0
-	for i := range c.waiters.len() {
+	for i := range c.waiters.Len() {
 		if woken >= n {
 			break
 		}
-		if fut := c.waiters.at(i); !fut.Done() {
+		if fut := c.waiters.At(i); !fut.Done() {
 			woken++
 			fut.SetResult(struct{}{})
 		}
@@ -136,4 +137,4 @@ func (c *Condition) Notify(n int) error {
 
 // NotifyAll wakes every task waiting on the condition (asyncio's
 // notify_all()). The lock must be held, as for Notify.
-func (c *Condition) NotifyAll() error { return c.Notify(c.waiters.len()) }
+func (c *Condition) NotifyAll() error { return c.Notify(c.waiters.Len()) }

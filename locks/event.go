@@ -1,6 +1,9 @@
 package locks
 
-import "github.com/goasyncio/goasyncio/task"
+import (
+	"github.com/goasyncio/goasyncio/internal/deque"
+	"github.com/goasyncio/goasyncio/task"
+)
 
 // An Event is a flag tasks can wait for (asyncio.Event). Set wakes every
 // waiter, in the order they started waiting; the wake-up is decided at Set,
@@ -11,7 +14,7 @@ import "github.com/goasyncio/goasyncio/task"
 // goroutine. It must not be copied after first use.
 type Event struct {
 	binding
-	waiters deque[waiter]
+	waiters deque.Deque[waiter]
 	value   bool
 }
 
@@ -25,8 +28,8 @@ func (e *Event) Set() {
 		return
 	}
 	e.value = true
-	for i := range e.waiters.len() {
-		if fut := e.waiters.at(i); !fut.Done() {
+	for i := range e.waiters.Len() {
+		if fut := e.waiters.At(i); !fut.Done() {
 			fut.SetResult(struct{}{})
 		}
 	}
@@ -49,8 +52,8 @@ func (e *Event) Wait(c *task.Coro) error {
 		return err
 	}
 	fut := newWaiter(l)
-	e.waiters.pushBack(fut)
+	e.waiters.PushBack(fut)
 	err = c.Await(fut)
-	e.waiters.remove(fut)
+	deque.Remove(&e.waiters, fut)
 	return err
 }

@@ -2,6 +2,7 @@ package locks
 
 import (
 	"github.com/goasyncio/goasyncio/future"
+	"github.com/goasyncio/goasyncio/internal/deque"
 	"github.com/goasyncio/goasyncio/task"
 )
 
@@ -18,7 +19,7 @@ import (
 // goroutine. It must not be copied after first use.
 type Lock struct {
 	binding
-	waiters deque[waiter]
+	waiters deque.Deque[waiter]
 	locked  bool
 }
 
@@ -40,11 +41,11 @@ func (m *Lock) Acquire(c *task.Coro) error {
 		return err
 	}
 	fut := newWaiter(l)
-	m.waiters.pushBack(fut)
+	m.waiters.PushBack(fut)
 	err = c.Await(fut)
 	// Leave the line before handling a cancellation, so that
 	// wakeUpFirst does not pick this waiter again.
-	m.waiters.remove(fut)
+	deque.Remove(&m.waiters, fut)
 	if err != nil {
 		if future.IsCancelled(err) && !m.locked {
 			m.wakeUpFirst()
@@ -56,8 +57,8 @@ func (m *Lock) Acquire(c *task.Coro) error {
 }
 
 func (m *Lock) allWaitersCancelled() bool {
-	for i := range m.waiters.len() {
-		if !m.waiters.at(i).Cancelled() {
+	for i := range m.waiters.Len() {
+		if !m.waiters.At(i).Cancelled() {
 			return false
 		}
 	}
@@ -79,10 +80,10 @@ func (m *Lock) Release() error {
 // was woken already (a woken waiter either takes the lock or, cancelled,
 // wakes the next one itself).
 func (m *Lock) wakeUpFirst() {
-	if m.waiters.len() == 0 {
+	if m.waiters.Len() == 0 {
 		return
 	}
-	if fut := m.waiters.at(0); !fut.Done() {
+	if fut := m.waiters.At(0); !fut.Done() {
 		fut.SetResult(struct{}{})
 	}
 }

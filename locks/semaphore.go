@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/goasyncio/goasyncio/future"
+	"github.com/goasyncio/goasyncio/internal/deque"
 	"github.com/goasyncio/goasyncio/task"
 )
 
@@ -20,7 +21,7 @@ import (
 // that loop's goroutine. It must not be copied after first use.
 type Semaphore struct {
 	binding
-	waiters deque[waiter]
+	waiters deque.Deque[waiter]
 	value   int
 }
 
@@ -39,8 +40,8 @@ func (s *Semaphore) Locked() bool {
 	if s.value == 0 {
 		return true
 	}
-	for i := range s.waiters.len() {
-		if !s.waiters.at(i).Cancelled() {
+	for i := range s.waiters.Len() {
+		if !s.waiters.At(i).Cancelled() {
 			return true
 		}
 	}
@@ -61,9 +62,9 @@ func (s *Semaphore) Acquire(c *task.Coro) error {
 		return err
 	}
 	fut := newWaiter(l)
-	s.waiters.pushBack(fut)
+	s.waiters.PushBack(fut)
 	err = c.Await(fut)
-	s.waiters.remove(fut)
+	deque.Remove(&s.waiters, fut)
 	if err != nil {
 		if future.IsCancelled(err) && !fut.Cancelled() {
 			// Woken (handed a unit) and then cancelled: give it back.
@@ -88,8 +89,8 @@ func (s *Semaphore) Release() {
 // wakeUpNext is asyncio 3.11.7's _wake_up_next: hand a unit to the first
 // waiter not woken yet.
 func (s *Semaphore) wakeUpNext() {
-	for i := range s.waiters.len() {
-		if fut := s.waiters.at(i); !fut.Done() {
+	for i := range s.waiters.Len() {
+		if fut := s.waiters.At(i); !fut.Done() {
 			s.value--
 			fut.SetResult(struct{}{})
 			return
