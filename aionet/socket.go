@@ -242,7 +242,7 @@ func (s *Socket) TryRecvInto(buf []byte) (int, error) {
 	if s.fd < 0 {
 		return 0, s.closedError("read")
 	}
-	n, err := unix.Read(s.fd, buf)
+	n, err := readNB(s.fd, buf)
 	return s.recvResult(buf, n, err)
 }
 
@@ -252,7 +252,7 @@ func (s *Socket) TrySend(p []byte) (int, error) {
 	if s.fd < 0 {
 		return 0, s.closedError("write")
 	}
-	n, err := unix.Write(s.fd, p)
+	n, err := writeNB(s.fd, p)
 	if err != nil {
 		if wouldBlock(err) {
 			return 0, ErrWouldBlock

@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unsafe"
 
@@ -16,9 +17,20 @@ import (
 // poller waits for file-descriptor readiness with epoll (level-triggered,
 // like Python's selectors.EpollSelector) and is woken from other goroutines
 // through an eventfd registered in the same epoll set.
+//
+// A wait that may block does not block in epoll_wait: the epoll fd is
+// itself registered with Go's network poller (an epoll set is readable
+// while it has ready events), and the loop's goroutine parks there until
+// it is readable or a runtime timer (the poll timeout, to the nanosecond)
+// fires. A goroutine blocked in a system call would cost a thread hand-off
+// and two context switches per idle period; a parked one costs neither,
+// and N loops need no N threads.
 type poller struct {
 	epfd   int
 	wakefd int // eventfd: written by wake, drained by wait
+
+	file *os.File        // owns epfd, if SetNonblock worked
+	rc   syscall.RawConn // file's, to park; nil: block in epoll_wait
 
 	mu     sync.Mutex // orders wake against close: never write a closed fd
 	closed bool
@@ -47,7 +59,15 @@ func newPoller() (*poller, error) {
 		unix.Close(epfd)
 		return nil, os.NewSyscallError("epoll_ctl", err)
 	}
-	return &poller{epfd: epfd, wakefd: wakefd, buf: make([]unix.EpollEvent, 128)}, nil
+	p := &poller{epfd: epfd, wakefd: wakefd, buf: make([]unix.EpollEvent, 128)}
+	// Hand epfd to Go's poller; if it will not take it, wait in epoll_wait.
+	if unix.SetNonblock(epfd, true) == nil {
+		p.file = os.NewFile(uintptr(epfd), "goasyncio-epoll") // owns epfd now
+		if rc, err := p.file.SyscallConn(); err == nil && p.file.SetReadDeadline(time.Time{}) == nil {
+			p.rc = rc
+		}
+	}
+	return p, nil
 }
 
 func epollEvents(mask uint8) uint32 {
@@ -86,7 +106,13 @@ func (p *poller) control(fd int, old, mask uint8) error {
 // (negative: no timeout; zero: just poll). It returns the ready fds, in the
 // kernel's order, in a slice reused by the next call.
 func (p *poller) wait(timeout time.Duration) ([]ioEvent, error) {
-	n, err := p.epollWait(timeout)
+	var n int
+	var err error
+	if timeout == 0 || p.rc == nil {
+		n, err = p.epollWait(timeout)
+	} else {
+		n, err = p.park(timeout)
+	}
 	if err != nil {
 		if errors.Is(err, unix.EINTR) {
 			return nil, nil
@@ -119,12 +145,50 @@ func (p *poller) wait(timeout time.Duration) ([]ioEvent, error) {
 	return out, nil
 }
 
+// park waits in Go's poller until epfd has events or timeout (negative:
+// none) passes, then takes the events without blocking.
+func (p *poller) park(timeout time.Duration) (int, error) {
+	deadline := time.Time{}
+	if timeout > 0 {
+		deadline = time.Now().Add(timeout)
+	}
+	if err := p.file.SetReadDeadline(deadline); err != nil {
+		return 0, err
+	}
+	var n int
+	var werr error
+	err := p.rc.Read(func(fd uintptr) bool {
+		n, werr = p.pollNow()
+		if werr == unix.EINTR {
+			n, werr = 0, nil
+		}
+		return n > 0 || werr != nil // false: park until epfd is readable
+	})
+	if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+		return 0, err
+	}
+	return n, werr
+}
+
+// pollNow takes the ready events without waiting. It is a raw system call,
+// not announced to the Go scheduler: it cannot block, and an announced call
+// that the scheduler's monitor happens to see twice hands the loop's
+// processor to another thread, which costs more than the call.
+func (p *poller) pollNow() (int, error) {
+	r, _, e := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(p.epfd),
+		uintptr(unsafe.Pointer(&p.buf[0])), uintptr(len(p.buf)), 0, 0, 0)
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), nil
+}
+
 func (p *poller) epollWait(timeout time.Duration) (int, error) {
 	switch {
 	case timeout < 0:
 		return unix.EpollWait(p.epfd, p.buf, -1)
 	case timeout == 0:
-		return unix.EpollWait(p.epfd, p.buf, 0)
+		return p.pollNow()
 	case !noPwait2.Load():
 		ts := unix.NsecToTimespec(int64(timeout))
 		r, _, e := unix.Syscall6(unix.SYS_EPOLL_PWAIT2, uintptr(p.epfd),
@@ -164,5 +228,9 @@ func (p *poller) close() {
 	}
 	p.closed = true
 	unix.Close(p.wakefd)
-	unix.Close(p.epfd)
+	if p.file != nil {
+		p.file.Close() // closes epfd
+	} else {
+		unix.Close(p.epfd)
+	}
 }
