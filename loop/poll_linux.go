@@ -32,6 +32,12 @@ type poller struct {
 	file *os.File        // owns epfd, if SetNonblock worked
 	rc   syscall.RawConn // file's, to park; nil: block in epoll_wait
 
+	// park's state, kept here so that parking allocates nothing.
+	deadline time.Time
+	tryFn    func(fd uintptr) bool
+	tryN     int
+	tryErr   error
+
 	mu     sync.Mutex // orders wake against close: never write a closed fd
 	closed bool
 
@@ -60,6 +66,7 @@ func newPoller() (*poller, error) {
 		return nil, os.NewSyscallError("epoll_ctl", err)
 	}
 	p := &poller{epfd: epfd, wakefd: wakefd, buf: make([]unix.EpollEvent, 128)}
+	p.tryFn = p.try
 	// Hand epfd to Go's poller; if it will not take it, wait in epoll_wait.
 	if unix.SetNonblock(epfd, true) == nil {
 		p.file = os.NewFile(uintptr(epfd), "goasyncio-epoll") // owns epfd now
@@ -152,22 +159,27 @@ func (p *poller) park(timeout time.Duration) (int, error) {
 	if timeout > 0 {
 		deadline = time.Now().Add(timeout)
 	}
-	if err := p.file.SetReadDeadline(deadline); err != nil {
-		return 0, err
-	}
-	var n int
-	var werr error
-	err := p.rc.Read(func(fd uintptr) bool {
-		n, werr = p.pollNow()
-		if werr == unix.EINTR {
-			n, werr = 0, nil
+	if !deadline.Equal(p.deadline) {
+		if err := p.file.SetReadDeadline(deadline); err != nil {
+			return 0, err
 		}
-		return n > 0 || werr != nil // false: park until epfd is readable
-	})
+		p.deadline = deadline
+	}
+	err := p.rc.Read(p.tryFn)
 	if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
 		return 0, err
 	}
-	return n, werr
+	return p.tryN, p.tryErr
+}
+
+// try is park's attempt: take the ready events, or report false to park
+// until epfd is readable.
+func (p *poller) try(uintptr) bool {
+	p.tryN, p.tryErr = p.pollNow()
+	if p.tryErr == unix.EINTR {
+		p.tryN, p.tryErr = 0, nil
+	}
+	return p.tryN > 0 || p.tryErr != nil
 }
 
 // pollNow takes the ready events without waiting. It is a raw system call,
