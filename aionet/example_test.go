@@ -1,0 +1,67 @@
+//go:build unix
+
+package aionet_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/goasyncio/goasyncio/aionet"
+	"github.com/goasyncio/goasyncio/loop/looptest"
+	"github.com/goasyncio/goasyncio/task"
+)
+
+// A server task and a client on one loop, with asyncio's sock_* calls: the
+// server upper-cases what it receives until the client shuts down its side.
+func Example() {
+	task.RunOn(looptest.New(), func(c *task.Coro) (struct{}, error) {
+		ln, err := aionet.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return struct{}{}, err
+		}
+		defer ln.Close()
+		server := task.Spawn(c.Loop(), func(c *task.Coro) (struct{}, error) {
+			conn, _, err := ln.Accept(c)
+			if err != nil {
+				return struct{}{}, err
+			}
+			defer conn.Close()
+			for {
+				data, err := conn.Recv(c, 1024)
+				if err == io.EOF {
+					return struct{}{}, nil
+				}
+				if err != nil {
+					return struct{}{}, err
+				}
+				if err := conn.SendAll(c, bytes.ToUpper(data)); err != nil {
+					return struct{}{}, err
+				}
+			}
+		})
+
+		cli, err := aionet.NewSocket("tcp")
+		if err != nil {
+			return struct{}{}, err
+		}
+		defer cli.Close()
+		if err := cli.Connect(c, ln.LocalAddr().String()); err != nil {
+			return struct{}{}, err
+		}
+		cli.SendAll(c, []byte("hello, "))
+		cli.SendAll(c, []byte("sockets"))
+		cli.CloseWrite()
+		var reply []byte
+		for {
+			b, err := cli.Recv(c, 1024)
+			if err == io.EOF {
+				break
+			}
+			reply = append(reply, b...)
+		}
+		fmt.Println(string(reply))
+		return struct{}{}, c.Await(server)
+	})
+	// Output: HELLO, SOCKETS
+}
