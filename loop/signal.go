@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"syscall"
 )
 
 // signals is a loop's signal-handling state: one watcher per signal.
@@ -42,7 +41,7 @@ func (l *Loop) AddSignalHandler(sig os.Signal, fn func()) (*Handle, error) {
 		return nil, ErrClosed
 	}
 	l.checkGoroutine("AddSignalHandler")
-	if sig == syscall.SIGKILL || sig == syscall.SIGSTOP {
+	if uncatchable(sig) {
 		return nil, fmt.Errorf("loop: AddSignalHandler: signal %v cannot be caught", sig)
 	}
 	s := signalsKey.Get(l)

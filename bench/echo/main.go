@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command echo is the echo benchmark that uvloop headlines: many clients,
 // each sending a small message and waiting for its echo before sending the
 // next, against an echo server; the figure is round trips per second.

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command echo is an echo server and its clients on one event loop, written
 // with asyncio-style streams (package stream): the server writes back every
 // line it reads; three clients connect at once, each sends its lines with a
