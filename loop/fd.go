@@ -71,8 +71,14 @@ func (l *Loop) ioState() (*ioState, error) {
 //
 // It returns ErrClosed for a closed loop, an error wrapping ErrFDRegistered
 // if fd already has a reader, and the poller's error for an fd it cannot
-// watch (EBADF, EPERM for a regular file). Must be called on the loop's
-// goroutine.
+// watch (EBADF, EPERM for a regular file). Remove the registration before
+// closing fd. Must be called on the loop's goroutine.
+//
+// While fds are registered the loop waits in the poller (epoll on Linux,
+// poll(2) on other Unix systems) instead of on its clock. On a virtual
+// clock (package looptest) time then jumps to the next timer only when no
+// registered fd is ready at that moment and no hold is outstanding; a
+// manual clock's Advance does not end a wait for I/O.
 func (l *Loop) AddReader(fd int, fn func()) (*Handle, error) {
 	return l.addFD(fd, evRead, fn, "AddReader")
 }
