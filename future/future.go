@@ -198,7 +198,7 @@ func (b *Base) SetException(err error) error {
 func (b *Base) AddDoneCallback(fn func()) CallbackID {
 	b.lastID++
 	if b.state != pending {
-		b.l.Enqueue(fn, nil)
+		b.l.Enqueue(fn)
 		return b.lastID
 	}
 	b.callbacks = append(b.callbacks, callback{id: b.lastID, fn: fn})
@@ -232,7 +232,7 @@ func (b *Base) RemoveDoneCallback(ids ...CallbackID) int {
 func (b *Base) scheduleCallbacks() {
 	cbs := b.callbacks
 	for i, cb := range cbs {
-		b.l.Enqueue(cb.fn, nil)
+		b.l.Enqueue(cb.fn)
 		cbs[i] = callback{}
 	}
 	b.callbacks = cbs[:0]

@@ -8,7 +8,6 @@ import "time"
 // A Handle's methods must be called on the loop's goroutine.
 type Handle struct {
 	fn        func()
-	source    any // what error reports name, if not fn
 	cancelled bool
 	timer     bool // a TimerHandle's: trace events call its run "timer"
 }

@@ -180,17 +180,11 @@ func (l *Loop) newHandle() *Handle {
 
 // Enqueue schedules fn exactly like CallSoon but without a Handle, so it
 // cannot be cancelled and allocates nothing. Futures and tasks use it for
-// done-callbacks and task steps. source, if not nil, is the function that
-// error reports name instead of fn (for a wrapper around a user callback).
-// Must be called on the loop's goroutine.
-func (l *Loop) Enqueue(fn func(), source any) {
+// done-callbacks and task steps. Must be called on the loop's goroutine.
+func (l *Loop) Enqueue(fn func()) {
 	l.checkClosed()
 	l.checkGoroutine("Enqueue")
-	var h *Handle
-	if source != nil { // rare: a wrapper that error reports should not name
-		h = &Handle{fn: fn, source: source}
-	}
-	l.ready.push(entry{fn: fn, h: h})
+	l.ready.push(entry{fn: fn})
 }
 
 // CallLater schedules fn to run after delay d (asyncio's loop.call_later).
@@ -429,14 +423,6 @@ func (l *Loop) runBatch(ntodo int) (left int) {
 	return 0
 }
 
-// source returns the function that error reports name for e.
-func (e entry) source() any {
-	if e.h != nil && e.h.source != nil {
-		return e.h.source
-	}
-	return e.fn
-}
-
 func (l *Loop) reportPanic(e entry, r any) {
 	h := e.h
 	if h == nil {
@@ -445,7 +431,7 @@ func (l *Loop) reportPanic(e entry, r any) {
 		h = &Handle{fn: e.fn}
 	}
 	l.CallExceptionHandler(ExceptionContext{
-		Message: "Exception in callback " + FuncName(e.source()),
+		Message: "Exception in callback " + FuncName(e.fn),
 		Err:     NewPanicError(r),
 		Handle:  h,
 	})
@@ -463,7 +449,7 @@ func (l *Loop) runTimed(e entry) {
 
 func (l *Loop) slowCheck(e entry, t0 time.Time) {
 	if dt := l.clock.Now().Sub(t0); dt >= l.slowCallback {
-		l.logger.Warn(fmt.Sprintf("Executing %s took %.3f seconds", FuncName(e.source()), dt.Seconds()))
+		l.logger.Warn(fmt.Sprintf("Executing %s took %.3f seconds", FuncName(e.fn), dt.Seconds()))
 	}
 }
 

@@ -225,7 +225,7 @@ func TestClosedLoop(t *testing.T) {
 		"CallSoon":  func() { l.CallSoon(func() {}) },
 		"CallLater": func() { l.CallLater(time.Second, func() {}) },
 		"CallAt":    func() { l.CallAt(l.Time(), func() {}) },
-		"Enqueue":   func() { l.Enqueue(func() {}, nil) },
+		"Enqueue":   func() { l.Enqueue(func() {}) },
 	} {
 		r := catch(call)
 		if err, _ := r.(error); !errors.Is(err, loop.ErrClosed) {

@@ -37,7 +37,7 @@ func BenchmarkWaitForCompletesFirst(b *testing.B) {
 			l := c.Loop()
 			for i := 0; i < b.N; i++ {
 				f := future.New[int](l)
-				l.Enqueue(func() { f.SetResult(i) }, nil)
+				l.Enqueue(func() { f.SetResult(i) })
 				if _, err := task.WaitFor(c, time.Second, f); err != nil {
 					b.Fatal(err)
 				}
@@ -49,7 +49,7 @@ func BenchmarkWaitForCompletesFirst(b *testing.B) {
 			l := c.Loop()
 			for i := 0; i < b.N; i++ {
 				f := future.New[int](l)
-				l.Enqueue(func() { f.SetResult(i) }, nil)
+				l.Enqueue(func() { f.SetResult(i) })
 				if _, err := task.Await(c, f); err != nil {
 					b.Fatal(err)
 				}

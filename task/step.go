@@ -52,13 +52,13 @@ func (c *core) step() {
 	c.yielded = nil
 	switch {
 	case r == nil: // a bare yield: run again on the next iteration
-		c.l.Enqueue(c.stepFn, nil)
+		c.l.Enqueue(c.stepFn)
 	case r.Loop() != c.l:
 		c.exc = fmt.Errorf("%w: task %s awaited %v", future.ErrOtherLoop, c.Name(), r)
-		c.l.Enqueue(c.stepFn, nil)
+		c.l.Enqueue(c.stepFn)
 	case future.BaseOf(r) == c.fut:
 		c.exc = ErrAwaitSelf
-		c.l.Enqueue(c.stepFn, nil)
+		c.l.Enqueue(c.stepFn)
 	default:
 		r.AddDoneCallback(c.stepFn) // as __wakeup (see step)
 		c.futWaiter = r

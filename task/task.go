@@ -147,7 +147,7 @@ func Spawn[T any](l *loop.Loop, body func(c *Coro) (T, error), opts ...Option) *
 		c.reg.current = prev
 		return t
 	}
-	l.Enqueue(c.stepFn, nil)
+	l.Enqueue(c.stepFn)
 	c.reg.add(c)
 	return t
 }
