@@ -51,7 +51,7 @@ func TestConformance(t *testing.T) {
 		t.Run(stem, func(t *testing.T) {
 			c, ok := cases[stem]
 			if !ok {
-				t.Skipf("%s is not ported yet", stem)
+				t.Fatalf("%s.py has no Go port: add case_%s_test.go", stem, stem[:3])
 			}
 			golden := "testdata/" + stem + ".expected"
 			if _, err := os.Stat("testdata/" + stem + ".go.expected"); err == nil || *update {
