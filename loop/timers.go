@@ -8,12 +8,22 @@ package loop
 // exactly the order CPython pops them, which is not insertion order; a port
 // of an asyncio program prints the same trace. With stable set, ties are
 // broken by insertion sequence instead (FIFO among equal deadlines).
+//
+// Each slot keeps the deadline and sequence beside the handle, so that
+// sifting compares without following pointers: with 100k timers the
+// comparisons would otherwise miss the cache at every level.
 type timerHeap struct {
-	h      []*TimerHandle
+	h      []timerSlot
 	stable bool
 }
 
-func (t *timerHeap) less(a, b *TimerHandle) bool {
+type timerSlot struct {
+	when int64
+	seq  uint64
+	th   *TimerHandle
+}
+
+func (t *timerHeap) less(a, b *timerSlot) bool {
 	if a.when != b.when {
 		return a.when < b.when
 	}
@@ -22,11 +32,11 @@ func (t *timerHeap) less(a, b *TimerHandle) bool {
 
 func (t *timerHeap) len() int { return len(t.h) }
 
-func (t *timerHeap) top() *TimerHandle { return t.h[0] }
+func (t *timerHeap) top() *TimerHandle { return t.h[0].th }
 
 // push is heapq.heappush.
 func (t *timerHeap) push(x *TimerHandle) {
-	t.h = append(t.h, x)
+	t.h = append(t.h, timerSlot{when: x.when, seq: x.seq, th: x})
 	t.siftDown(0, len(t.h)-1)
 }
 
@@ -34,12 +44,12 @@ func (t *timerHeap) push(x *TimerHandle) {
 func (t *timerHeap) pop() *TimerHandle {
 	n := len(t.h) - 1
 	last := t.h[n]
-	t.h[n] = nil
+	t.h[n] = timerSlot{}
 	t.h = t.h[:n]
 	if n == 0 {
-		return last
+		return last.th
 	}
-	ret := t.h[0]
+	ret := t.h[0].th
 	t.h[0] = last
 	t.siftUp(0)
 	return ret
@@ -58,7 +68,7 @@ func (t *timerHeap) siftDown(start, pos int) {
 	item := h[pos]
 	for pos > start {
 		parent := (pos - 1) >> 1
-		if t.less(item, h[parent]) {
+		if t.less(&item, &h[parent]) {
 			h[pos] = h[parent]
 			pos = parent
 			continue
@@ -78,7 +88,7 @@ func (t *timerHeap) siftUp(pos int) {
 	child := 2*pos + 1
 	for child < end {
 		right := child + 1
-		if right < end && !t.less(h[child], h[right]) {
+		if right < end && !t.less(&h[child], &h[right]) {
 			child = right
 		}
 		h[pos] = h[child]
@@ -94,8 +104,8 @@ func (t *timerHeap) siftUp(pos int) {
 func (t *timerHeap) removeCancelled() {
 	kept := t.h[:0]
 	for _, x := range t.h {
-		if x.cancelled {
-			x.scheduled = false
+		if x.th.cancelled {
+			x.th.scheduled = false
 		} else {
 			kept = append(kept, x)
 		}
@@ -107,7 +117,7 @@ func (t *timerHeap) removeCancelled() {
 
 func (t *timerHeap) clear() {
 	for _, x := range t.h {
-		x.scheduled = false
+		x.th.scheduled = false
 	}
 	clear(t.h)
 	t.h = t.h[:0]
