@@ -54,11 +54,12 @@ type Loop struct {
 	// The inbox takes callbacks from other goroutines (CallSoonThreadsafe).
 	// Posters append under mu; the first post after a drain sends one token
 	// on wake, so a burst of posts costs one wake-up.
-	mu    sync.Mutex
-	inbox []func()
-	spare []func()
-	wake  chan struct{}
-	holds atomic.Int64
+	mu     sync.Mutex
+	inbox  []func()
+	posted atomic.Int32 // len(inbox), so that an empty drain takes no lock
+	spare  []func()
+	wake   chan struct{}
+	holds  atomic.Int64
 
 	io atomic.Pointer[ioState] // nil until the first AddReader/AddWriter (fd.go)
 
@@ -230,6 +231,7 @@ func (l *Loop) CallSoonThreadsafe(fn func()) error {
 		l.perturb.notePost()
 	}
 	first := len(l.inbox) == 1
+	l.posted.Store(int32(len(l.inbox)))
 	l.mu.Unlock()
 	if first {
 		l.wakeup()
@@ -266,9 +268,13 @@ func (l *Loop) Hold() (release func()) {
 // drainInbox moves the callbacks posted by other goroutines to the ready
 // queue, in the order they were posted.
 func (l *Loop) drainInbox() {
+	if l.posted.Load() == 0 { // a post after this check is drained next time
+		return
+	}
 	l.mu.Lock()
 	posted := l.inbox
 	l.inbox = l.spare[:0]
+	l.posted.Store(0)
 	l.mu.Unlock()
 	if l.perturb != nil {
 		l.perturbInbox(posted)
