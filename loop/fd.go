@@ -243,12 +243,7 @@ func (io *ioState) poll(l *Loop, timeout time.Duration) {
 }
 
 // inboxPending reports whether callbacks were posted since the last drain.
-func (l *Loop) inboxPending() bool {
-	l.mu.Lock()
-	n := len(l.inbox)
-	l.mu.Unlock()
-	return n > 0
-}
+func (l *Loop) inboxPending() bool { return l.posted.Load() > 0 }
 
 // dispatchIO is asyncio's _process_events: it queues the reader and writer
 // callbacks of the fds found ready, dropping registrations whose Handle was
