@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command bench runs the shared asyncio performance anchors (the same ten
 // workloads as CPython asyncio, uvloop, Node and plain Go in
 // ../shared/bench/anchors) on goasyncio, written the way a goasyncio user
