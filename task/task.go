@@ -176,9 +176,6 @@ func (c *core) Uncancel() int {
 	return c.numCancels
 }
 
-// Coro returns the task's coroutine handle, as its body receives it.
-func (c *core) Coro() *Coro { return &c.coro }
-
 // Cancel requests cancellation (asyncio's Task.cancel): the body receives a
 // CancelledError, carrying the optional message, at its current or next
 // await. It returns false if the task is already done. Cancelled reports
