@@ -59,16 +59,19 @@ type callback struct {
 
 // Base is the part of a Future that does not depend on the result type. It
 // is exported only so that other packages can embed Future; use Future.
+//
+// Its fields are ordered to keep it small (a suspended task holds one, and
+// usually a future it waits on): the flags share a word.
 type Base struct {
 	l            *loop.Loop
-	state        state
-	err          error    // the failure; once cancelled, what the body of a task returned
-	cancelMsg    []string // nil: no message; one element: the message
+	err          error   // the failure; once cancelled, what the body of a task returned
+	cancelMsg    *string // the message given to Cancel, if any
 	callbacks    []callback
 	cb0          [1]callback // inline storage for the common single callback
-	lastID       CallbackID
+	owner        any         // what error reports name: the Future or the Task
+	lastID       uint32      // of the last CallbackID handed out
+	state        state
 	logTraceback bool
-	owner        any  // what error reports name: the Future or the Task
 	isTask       bool // report "Task exception was never retrieved"
 }
 
@@ -135,7 +138,8 @@ func (b *Base) Cancel(msg ...string) bool {
 	}
 	b.state = cancelled
 	if len(msg) > 0 {
-		b.cancelMsg = msg[:1:1]
+		m := msg[0]
+		b.cancelMsg = &m
 	}
 	b.scheduleCallbacks()
 	return true
@@ -156,10 +160,10 @@ func (b *Base) CancelWithError(err error) bool {
 // CancelMessage returns the message given to Cancel and whether there was
 // one.
 func (b *Base) CancelMessage() (string, bool) {
-	if len(b.cancelMsg) == 0 {
+	if b.cancelMsg == nil {
 		return "", false
 	}
-	return b.cancelMsg[0], true
+	return *b.cancelMsg, true
 }
 
 // makeCancelledError is asyncio's _make_cancelled_error: the error a task's
@@ -170,7 +174,10 @@ func (b *Base) makeCancelledError() error {
 		b.err = nil
 		return err
 	}
-	return NewCancelledError(b.cancelMsg...)
+	if b.cancelMsg != nil {
+		return NewCancelledError(*b.cancelMsg)
+	}
+	return NewCancelledError()
 }
 
 // SetException marks the future failed with err and schedules its
@@ -197,12 +204,13 @@ func (b *Base) SetException(err error) error {
 // removes the registration.
 func (b *Base) AddDoneCallback(fn func()) CallbackID {
 	b.lastID++
+	id := CallbackID(b.lastID)
 	if b.state != pending {
 		b.l.Enqueue(fn)
-		return b.lastID
+		return id
 	}
-	b.callbacks = append(b.callbacks, callback{id: b.lastID, fn: fn})
-	return b.lastID
+	b.callbacks = append(b.callbacks, callback{id: id, fn: fn})
+	return id
 }
 
 // RemoveDoneCallback unregisters the callbacks with the given ids that have

@@ -29,7 +29,7 @@ func (c *core) step() {
 	c.exc = nil
 	if c.mustCancel {
 		if !future.IsCancelled(exc) {
-			exc = future.NewCancelledError(c.cancelMsg...)
+			exc = future.NewCancelledError(c.cancelArgs()...)
 		}
 		c.mustCancel = false
 	}
@@ -62,7 +62,7 @@ func (c *core) step() {
 	default:
 		r.AddDoneCallback(c.stepFn) // as __wakeup (see step)
 		c.futWaiter = r
-		if c.mustCancel && r.Cancel(c.cancelMsg...) {
+		if c.mustCancel && r.Cancel(c.cancelArgs()...) {
 			c.mustCancel = false
 		}
 	}
@@ -98,7 +98,7 @@ func (c *core) finish() {
 	case err == nil:
 		if c.mustCancel { // cancelled right before the body returned
 			c.mustCancel = false
-			c.fut.Cancel(c.cancelMsg...)
+			c.fut.Cancel(c.cancelArgs()...)
 		} else {
 			c.self.(runner).setResult()
 		}

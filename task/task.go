@@ -73,7 +73,7 @@ type core struct {
 	started    bool
 	abandoned  bool
 	mustCancel bool
-	cancelMsg  []string
+	cancelMsg  *string // the message of the last Cancel, if it had one
 	futWaiter  future.Awaitable
 	numCancels int
 
@@ -196,7 +196,11 @@ func (t *Task[T]) Cancel(msg ...string) bool {
 	}
 	// The next step is already scheduled; it throws the cancellation in.
 	t.mustCancel = true
-	t.cancelMsg = msg
+	t.cancelMsg = nil
+	if len(msg) > 0 {
+		m := msg[0]
+		t.cancelMsg = &m
+	}
 	return true
 }
 
@@ -268,4 +272,13 @@ func (t *Task[T]) setResult() {
 	var zero T
 	t.value = zero
 	t.Future.SetResult(v)
+}
+
+// cancelArgs returns the message of the last Cancel as Cancel's variadic
+// argument: none, or the message.
+func (c *core) cancelArgs() []string {
+	if c.cancelMsg == nil {
+		return nil
+	}
+	return []string{*c.cancelMsg}
 }
