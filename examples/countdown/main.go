@@ -7,7 +7,8 @@
 //	go run ./examples/countdown -tick 100ms
 //
 // Every tick is scheduled against the shared start time, so delays do not
-// accumulate however busy the machine is.
+// accumulate however busy the machine is. Ctrl-C cancels the main task, as
+// in asyncio.run: each countdown still running reports its abort.
 package main
 
 import (
@@ -43,15 +44,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "countdown: -tick must be positive")
 		os.Exit(2)
 	}
-	if err := run(os.Stdout, loop.New(), *tick); err != nil {
+	if err := run(os.Stdout, *tick); err != nil {
 		fmt.Fprintln(os.Stderr, "countdown:", err)
 		os.Exit(1)
 	}
 }
 
-// run runs the countdowns on l (which it closes) and writes the trace to w.
-func run(w io.Writer, l *loop.Loop, tick time.Duration) error {
-	_, err := task.RunOn(l, func(c *task.Coro) (struct{}, error) {
+// run runs the countdowns on a new loop made with opts and writes the
+// trace to w.
+func run(w io.Writer, tick time.Duration, opts ...loop.Option) error {
+	_, err := task.Run(func(c *task.Coro) (struct{}, error) {
+		l := c.Loop()
 		t0 := l.Time()
 		stamp := func() string {
 			return fmt.Sprintf("T+%5.2f ticks", float64(l.Time().Sub(t0))/float64(tick))
@@ -61,13 +64,20 @@ func run(w io.Writer, l *loop.Loop, tick time.Duration) error {
 				at := func(step int) time.Time {
 					return t0.Add(time.Duration((r.Start + float64(step)) * float64(tick)))
 				}
+				wait := func(step int) error {
+					err := sleepUntil(c, at(step))
+					if err != nil { // cancelled: Ctrl-C
+						fmt.Fprintf(w, "%s  %-8s countdown aborted\n", stamp(), r.Name+":")
+					}
+					return err
+				}
 				for step := 0; step < r.Count; step++ {
-					if err := sleepUntil(c, at(step)); err != nil {
+					if err := wait(step); err != nil {
 						return "", err
 					}
 					fmt.Fprintf(w, "%s  %-8s T-minus %d\n", stamp(), r.Name+":", r.Count-step)
 				}
-				if err := sleepUntil(c, at(r.Count)); err != nil {
+				if err := wait(r.Count); err != nil {
 					return "", err
 				}
 				fmt.Fprintf(w, "%s  %-8s lift-off!\n", stamp(), r.Name+":")
@@ -87,7 +97,7 @@ func run(w io.Writer, l *loop.Loop, tick time.Duration) error {
 		fmt.Fprintf(w, "all %d rockets lifted off after %.2f ticks (%v)\n",
 			len(flights), float64(elapsed)/float64(tick), elapsed.Round(tick/100))
 		return struct{}{}, nil
-	})
+	}, opts...)
 	return err
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/goasyncio/goasyncio/internal/leakcheck"
+	"github.com/goasyncio/goasyncio/loop"
 	"github.com/goasyncio/goasyncio/loop/looptest"
 )
 
@@ -20,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite testdata/golden.txt")
 func TestGolden(t *testing.T) {
 	leakcheck.Check(t)
 	var out bytes.Buffer
-	if err := run(&out, looptest.New(), time.Second); err != nil {
+	if err := run(&out, time.Second, loop.WithClock(looptest.NewClock())); err != nil {
 		t.Fatal(err)
 	}
 	if *update {
