@@ -48,20 +48,20 @@ func (c *core) step() {
 		c.finish()
 		return
 	}
-	r := c.yielded
-	c.yielded = nil
+	r := c.futWaiter // what the body suspended on
 	switch {
 	case r == nil: // a bare yield: run again on the next iteration
 		c.l.Enqueue(c.stepFn)
 	case r.Loop() != c.l:
+		c.futWaiter = nil
 		c.exc = fmt.Errorf("%w: task %s awaited %v", future.ErrOtherLoop, c.Name(), r)
 		c.l.Enqueue(c.stepFn)
 	case future.BaseOf(r) == c.fut:
+		c.futWaiter = nil
 		c.exc = ErrAwaitSelf
 		c.l.Enqueue(c.stepFn)
 	default:
 		r.AddDoneCallback(c.stepFn) // as __wakeup (see step)
-		c.futWaiter = r
 		if c.mustCancel && r.Cancel(c.cancelArgs()...) {
 			c.mustCancel = false
 		}
@@ -76,7 +76,7 @@ func (c *core) resume(exc error) (finished bool) {
 		if exc != nil {
 			// Throwing into a coroutine that never ran raises at its start:
 			// the body never runs.
-			c.outcome = exc
+			c.exc = exc // the body's outcome, for finish
 			return true
 		}
 		c.co = c.reg.getCoroutine()
@@ -92,8 +92,8 @@ func (c *core) finish() {
 		c.reg.putCoroutine(c.co)
 		c.co = nil
 	}
-	err := c.outcome
-	c.outcome = nil
+	err := c.exc // what the body returned
+	c.exc = nil
 	switch {
 	case err == nil:
 		if c.mustCancel { // cancelled right before the body returned
@@ -123,7 +123,7 @@ func (co *Coro) await(aw future.Awaitable) error {
 	if aw.Done() {
 		return nil
 	}
-	c.yielded = aw
+	c.futWaiter = aw // step registers the wake-up
 	return co.suspend()
 }
 

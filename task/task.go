@@ -74,14 +74,17 @@ type core struct {
 	abandoned  bool
 	mustCancel bool
 	cancelMsg  *string // the message of the last Cancel, if it had one
+	// futWaiter is what the suspended task waits for (asyncio's
+	// _fut_waiter). The body sets it when it suspends on a future (nil: a
+	// bare yield), and step checks it before registering the wake-up.
 	futWaiter  future.Awaitable
 	numCancels int
 
 	// exc is the error the next step throws in at the body's await
-	// (asyncio's __step(exc)); the resumed body takes it from there.
-	exc     error
-	outcome error            // the error the body returned (or its panic)
-	yielded future.Awaitable // what the suspended body waits for; nil: a bare yield
+	// (asyncio's __step(exc)); the resumed body takes it from there. When
+	// the body returns, it is the body's error (or its panic) until finish
+	// completes the task with it.
+	exc error
 
 	stepFn func() // step, bound once: scheduling allocates nothing
 
@@ -242,7 +245,7 @@ func (t *Task[T]) runBody() (ok bool) {
 				Task:    t,
 			})
 		default:
-			t.outcome = loop.NewPanicError(r)
+			t.exc = loop.NewPanicError(r)
 			ok = true
 		}
 	}()
@@ -253,7 +256,7 @@ func (t *Task[T]) runBody() (ok bool) {
 	}
 	v, err := t.body(&t.coro)
 	returned = true
-	t.value, t.outcome = v, err
+	t.value, t.exc = v, err
 	return !t.abandoned
 }
 

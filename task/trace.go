@@ -59,7 +59,7 @@ func (c *core) tracedResume(r *loop.Recorder, exc error) bool {
 		return true
 	}
 	if (r != nil && r.Wants(loop.TaskAwait)) || trace.IsEnabled() {
-		detail = describeAwait(r, c.yielded)
+		detail = describeAwait(r, c.futWaiter)
 		if r != nil {
 			r.Record(c.l, loop.TaskAwait, c.Name(), detail)
 		}
@@ -72,7 +72,7 @@ func (c *core) tracedResume(r *loop.Recorder, exc error) bool {
 
 // doneDetail describes the outcome finish is about to give the task.
 func (c *core) doneDetail() string {
-	switch err := c.outcome; {
+	switch err := c.exc; {
 	case err == nil && c.mustCancel, future.IsCancelled(err):
 		return "cancelled"
 	case err == nil:
