@@ -13,7 +13,7 @@ type coroutine struct {
 	next  func() (bool, bool) // resume; reports (finished, alive)
 	stop  func()
 	yield func(bool) bool // inside the coroutine: suspend (false) or finish (true)
-	job   runner          // the task whose body runs next or now
+	job   *core           // the task whose body runs next or now
 }
 
 // A runner is a task as its coroutine sees it.
@@ -37,7 +37,7 @@ func (co *coroutine) run(yield func(bool) bool) {
 	co.yield = yield
 	for {
 		job := co.job
-		if job == nil || !job.runBody() {
+		if job == nil || !job.self.(runner).runBody() {
 			return
 		}
 		co.job = nil

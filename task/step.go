@@ -80,7 +80,7 @@ func (c *core) resume(exc error) (finished bool) {
 			return true
 		}
 		c.co = c.reg.getCoroutine()
-		c.co.job = c.self.(runner)
+		c.co.job = c
 	}
 	c.exc = exc
 	return c.co.resume()
