@@ -18,34 +18,6 @@ import (
 	"github.com/goasyncio/goasyncio/loop/looptest"
 )
 
-// openFDs lists the process's open descriptors.
-func openFDs(t testing.TB) map[string]bool {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skipf("no /proc/self/fd: %v", err)
-	}
-	m := map[string]bool{}
-	for _, e := range ents {
-		m[e.Name()] = true
-	}
-	return m
-}
-
-// checkFDs fails the test if it leaves descriptors open.
-func checkFDs(t *testing.T) {
-	t.Helper()
-	before := openFDs(t)
-	t.Cleanup(func() {
-		for fd := range openFDs(t) {
-			if !before[fd] {
-				target, _ := os.Readlink("/proc/self/fd/" + fd)
-				t.Errorf("descriptor %s (%s) left open", fd, target)
-			}
-		}
-	})
-}
-
 // socketpair returns a connected pair of non-blocking Unix stream sockets,
 // closed when the test ends.
 func socketpair(t *testing.T) (a, b int) {
@@ -93,7 +65,7 @@ func TestIOOrder(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			leakcheck.Check(t)
-			checkFDs(t)
+			leakcheck.CheckFDs(t)
 			l := loop.New(tc.clock())
 			defer l.Close()
 			r1, w1 := socketpair(t)
@@ -136,7 +108,7 @@ func TestIOOrder(t *testing.T) {
 
 func TestFDErrors(t *testing.T) {
 	leakcheck.Check(t)
-	checkFDs(t)
+	leakcheck.CheckFDs(t)
 	l := loop.New()
 	r, w := socketpair(t)
 	mustAdd(t)(l.AddReader(r, func() {}))
@@ -199,7 +171,7 @@ func TestFDErrors(t *testing.T) {
 // does, and the fd can be registered again.
 func TestCancelledHandle(t *testing.T) {
 	leakcheck.Check(t)
-	checkFDs(t)
+	leakcheck.CheckFDs(t)
 	l := loop.New()
 	defer l.Close()
 	r, w := socketpair(t)
@@ -227,7 +199,7 @@ func TestCancelledHandle(t *testing.T) {
 // in the poller, with no timer to end the wait.
 func TestWakeWhilePolling(t *testing.T) {
 	leakcheck.Check(t)
-	checkFDs(t)
+	leakcheck.CheckFDs(t)
 	l := loop.New()
 	defer l.Close()
 	r, _ := socketpair(t)
@@ -266,7 +238,7 @@ func TestWakeWhilePolling(t *testing.T) {
 // virtual clock from jumping to the next timer, and a hold does.
 func TestVirtualTimeWithIdleFD(t *testing.T) {
 	leakcheck.Check(t)
-	checkFDs(t)
+	leakcheck.CheckFDs(t)
 	l := looptest.New()
 	defer l.Close()
 	r, w := socketpair(t)
@@ -306,7 +278,7 @@ func TestVirtualTimeWithIdleFD(t *testing.T) {
 // not run before it is due (the poll timeout is never rounded down).
 func TestTimerWithFD(t *testing.T) {
 	leakcheck.Check(t)
-	checkFDs(t)
+	leakcheck.CheckFDs(t)
 	l := loop.New()
 	defer l.Close()
 	r, _ := socketpair(t)
@@ -331,7 +303,7 @@ func TestTimerWithFD(t *testing.T) {
 // (checkFDs) even with fds still registered.
 func TestCloseReleasesPoller(t *testing.T) {
 	leakcheck.Check(t)
-	checkFDs(t)
+	leakcheck.CheckFDs(t)
 	l := loop.New()
 	r, w := socketpair(t)
 	mustAdd(t)(l.AddReader(r, func() {}))

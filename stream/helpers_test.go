@@ -15,37 +15,12 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(leakcheck.Main(m)) }
 
-// checkFDs fails the test if it leaves descriptors open.
-func checkFDs(t *testing.T) {
-	t.Helper()
-	list := func() map[string]bool {
-		ents, err := os.ReadDir("/proc/self/fd")
-		if err != nil {
-			t.Skipf("no /proc/self/fd: %v", err)
-		}
-		m := map[string]bool{}
-		for _, e := range ents {
-			m[e.Name()] = true
-		}
-		return m
-	}
-	before := list()
-	t.Cleanup(func() {
-		for fd := range list() {
-			if !before[fd] {
-				target, _ := os.Readlink("/proc/self/fd/" + fd)
-				t.Errorf("descriptor %s (%s) left open", fd, target)
-			}
-		}
-	})
-}
-
 // run runs main as asyncio.run would, on a virtual-time loop owned by t
 // (looptest.NewT: goroutine leaks and exception-handler calls fail t), and
 // checks that no descriptor is left open.
 func run(t *testing.T, main func(c *task.Coro) error) {
 	t.Helper()
-	checkFDs(t)
+	leakcheck.CheckFDs(t)
 	l := looptest.NewT(t)
 	if _, err := task.RunOn(l, func(c *task.Coro) (struct{}, error) { return struct{}{}, main(c) }); err != nil {
 		t.Fatal(err)
