@@ -73,6 +73,7 @@ type Base struct {
 	state        state
 	logTraceback bool
 	isTask       bool // report "Task exception was never retrieved"
+	seen         bool // set only while Distinct runs
 }
 
 // A Future is a result that will exist later (asyncio.Future): pending until
@@ -305,3 +306,25 @@ func (f *Future[T]) String() string {
 // compare identities. (Two awaitables are the same future exactly when their
 // bases are the same.)
 func BaseOf(a Awaitable) *Base { return a.base() }
+
+// Distinct returns the distinct futures of aws in the order of their first
+// appearance (asyncio's set(fs), with an order): two awaitables are the
+// same future when they share a Base, as a Task does seen as an Awaitable
+// and as a Typed. gather, wait and as_completed use it to register one
+// done-callback per future. It marks each Base while it runs instead of
+// hashing, so it must be called on the futures' loop goroutine.
+func Distinct[A Awaitable](aws []A) []A {
+	out := make([]A, 0, len(aws))
+	defer func() { // also when a nil awaitable panics: no mark may stay
+		for _, aw := range out {
+			aw.base().seen = false
+		}
+	}()
+	for _, aw := range aws {
+		if b := aw.base(); !b.seen {
+			b.seen = true
+			out = append(out, aw)
+		}
+	}
+	return out
+}

@@ -119,7 +119,7 @@ func startCompletion[A future.Awaitable](c *task.Coro, aws []A, o options) (*com
 	if err := check(l, aws); err != nil {
 		return nil, err
 	}
-	todo := distinct(aws)
+	todo := future.Distinct(aws)
 	ac := &completion[A]{
 		c:       c,
 		todo:    todo,

@@ -57,14 +57,13 @@ func newGathering[E any, A future.Awaitable](l *loop.Loop, aws []A, returnErrors
 		return failed[E](l, err)
 	}
 	g.children = make([]future.Awaitable, len(aws))
-	seen := newSeen(len(aws))
 	for i, aw := range aws {
-		child := future.Awaitable(aw)
-		g.children[i] = child
-		if seen.add(child) {
-			g.nfuts++
-			child.AddDoneCallback(func() { g.childDone(child) })
-		}
+		g.children[i] = aw
+	}
+	distinct := future.Distinct(g.children)
+	g.nfuts = len(distinct)
+	for _, child := range distinct {
+		child.AddDoneCallback(func() { g.childDone(child) })
 	}
 	return g
 }
@@ -193,53 +192,4 @@ func isNil(aw future.Awaitable) bool {
 	}
 	v := reflect.ValueOf(aw)
 	return v.Kind() == reflect.Pointer && v.IsNil()
-}
-
-// distinct returns aws without repeats, in the order of first occurrence
-// (asyncio's set(fs); a set has no order, a slice needs one).
-func distinct[A future.Awaitable](aws []A) []A {
-	out := make([]A, 0, len(aws))
-	seen := newSeen(len(aws))
-	for _, aw := range aws {
-		if seen.add(aw) {
-			out = append(out, aw)
-		}
-	}
-	return out
-}
-
-// seen is a set of futures by identity: two awaitables are the same future
-// when they share a future.Base (a task seen as a future.Awaitable and as a
-// future.Typed[T], say). Small sets are scanned; large ones hashed.
-type seen struct {
-	small []*future.Base
-	big   map[*future.Base]struct{}
-}
-
-const smallSet = 8
-
-func newSeen(n int) *seen {
-	if n > smallSet {
-		return &seen{big: make(map[*future.Base]struct{}, n)}
-	}
-	return &seen{small: make([]*future.Base, 0, n)}
-}
-
-// add adds aw and reports whether it was not there yet.
-func (s *seen) add(aw future.Awaitable) bool {
-	b := future.BaseOf(aw)
-	if s.big != nil {
-		if _, ok := s.big[b]; ok {
-			return false
-		}
-		s.big[b] = struct{}{}
-		return true
-	}
-	for _, x := range s.small {
-		if x == b {
-			return false
-		}
-	}
-	s.small = append(s.small, b)
-	return true
 }

@@ -64,7 +64,7 @@ func Wait[A future.Awaitable](c *task.Coro, aws []A, when ReturnWhen, opts ...Op
 	if err := check(c.Loop(), aws); err != nil {
 		return nil, nil, err
 	}
-	fs := distinct(aws)
+	fs := future.Distinct(aws)
 	if err := wait(c, fs, when, collect(opts)); err != nil {
 		return nil, nil, err
 	}
