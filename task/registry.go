@@ -83,12 +83,15 @@ func (r *registry) getCoroutine() *coroutine {
 	return newCoroutine()
 }
 
-func (r *registry) putCoroutine(co *coroutine) {
-	if len(r.pool) < maxIdleCoroutines {
-		r.pool = append(r.pool, co)
-		return
+// parkCoroutine puts co, whose body just finished, in the pool of idle
+// coroutines and reports true, or reports false if the pool is full (co
+// then exits).
+func (r *registry) parkCoroutine(co *coroutine) bool {
+	if len(r.pool) == maxIdleCoroutines {
+		return false
 	}
-	co.stop()
+	r.pool = append(r.pool, co)
+	return true
 }
 
 // close runs when the loop closes: the bodies of tasks still pending are
