@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/goasyncio/goasyncio/internal/goid"
+	"github.com/goasyncio/goasyncio/internal/looplink"
 )
 
 // Limits copied from CPython's base_events.py.
@@ -498,10 +499,16 @@ func (l *Loop) Close() error {
 // loop's goroutine (or while it is not running).
 func (l *Loop) AtClose(fn func()) { l.closeHooks = append(l.closeHooks, fn) }
 
-// RegisterCoroutineGoroutine tells debug mode's goroutine check that the
+func init() {
+	looplink.RegisterCoroutineGoroutine = func(l any, id uint64, on bool) {
+		l.(*Loop).registerCoroutineGoroutine(id, on)
+	}
+}
+
+// registerCoroutineGoroutine tells debug mode's goroutine check that the
 // goroutine with the given id runs code on the loop's behalf (a task body
-// resumed by the loop). Package task calls it; applications need not.
-func (l *Loop) RegisterCoroutineGoroutine(id uint64, on bool) {
+// resumed by the loop). Package task calls it through looplink.
+func (l *Loop) registerCoroutineGoroutine(id uint64, on bool) {
 	if l.coroGoroutines == nil {
 		l.coroGoroutines = map[uint64]bool{}
 	}

@@ -88,7 +88,7 @@ func (c *core) resume(exc error) (finished bool) {
 
 // finish completes the task from what its body returned.
 func (c *core) finish() {
-	c.co = nil // parked in the pool by now, or exited
+	c.co = nil   // parked in the pool by now, or exited
 	err := c.exc // what the body returned
 	c.exc = nil
 	switch {

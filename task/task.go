@@ -7,6 +7,7 @@ import (
 
 	"github.com/goasyncio/goasyncio/future"
 	"github.com/goasyncio/goasyncio/internal/goid"
+	"github.com/goasyncio/goasyncio/internal/looplink"
 	"github.com/goasyncio/goasyncio/loop"
 )
 
@@ -251,8 +252,8 @@ func (t *Task[T]) runBody() (ok bool) {
 	}()
 	if t.l.Debug() {
 		t.goroutine = goid.Get()
-		t.l.RegisterCoroutineGoroutine(t.goroutine, true)
-		defer t.l.RegisterCoroutineGoroutine(t.goroutine, false)
+		looplink.RegisterCoroutineGoroutine(t.l, t.goroutine, true)
+		defer looplink.RegisterCoroutineGoroutine(t.l, t.goroutine, false)
 	}
 	v, err := t.body(&t.coro)
 	returned = true
