@@ -160,7 +160,7 @@ func (l *Loop) CallSoon(fn func()) *Handle {
 	l.checkGoroutine("CallSoon")
 	h := l.newHandle()
 	h.fn = fn
-	l.ready.push(entry{fn: fn, h: h})
+	l.ready.push(entry{h: h}) // the handle holds fn: Cancel releases it
 	return h
 }
 
@@ -392,7 +392,7 @@ func (l *Loop) runOnce() {
 		for l.timers.len() > 0 && l.timers.top().when < end {
 			h := l.timers.pop()
 			h.scheduled = false
-			l.ready.push(entry{fn: h.fn, h: &h.Handle})
+			l.ready.push(entry{h: &h.Handle})
 		}
 	}
 
@@ -420,11 +420,13 @@ func (l *Loop) runBatch(ntodo int) (left int) {
 	for ntodo > 0 {
 		cur = l.ready.pop()
 		ntodo--
-		if cur.h != nil {
-			if cur.h.cancelled {
+		if h := cur.h; h != nil {
+			if h.cancelled {
 				continue
 			}
-			cur.h.fn = nil // a kept handle must not keep the callback alive
+			if cur.fn == nil { // a one-shot handle (CallSoon, timers) holds the callback
+				cur.fn, h.fn = h.fn, nil // a kept handle must not keep it alive
+			}
 			if l.tracer != nil {
 				l.tracer.traceRun(l, cur)
 			}

@@ -2,6 +2,10 @@ package loop
 
 // entry is one callback waiting in the ready queue.
 type entry struct {
+	// fn is the callback, or nil when h holds it: a CallSoon or timer
+	// handle keeps its callback only in the handle, so that Cancel releases
+	// it at once (as asyncio's Handle.cancel does) and the garbage collector
+	// has one reference less to trace per queued callback.
 	fn func()
 	h  *Handle // nil for callbacks queued without a handle (Enqueue)
 }
