@@ -68,13 +68,12 @@ func (b *Barrier) Broken() bool { return b.state == broken }
 // is aborted or reset while waiting, and the CancelledError if the task
 // is cancelled. Must be called in the body that received c.
 func (b *Barrier) Wait(c *task.Coro) (int, error) {
-	if err := b.cond.Acquire(c); err != nil {
-		return 0, err
-	}
-	index, err := b.wait(c)
-	if rerr := b.cond.Release(); err == nil {
-		err = rerr
-	}
+	var index int
+	err := b.cond.With(c, func() error { // deferred release, as `async with`
+		var err error
+		index, err = b.wait(c)
+		return err
+	})
 	if err != nil {
 		return 0, err
 	}
@@ -88,15 +87,18 @@ func (b *Barrier) wait(c *task.Coro) (int, error) {
 	}
 	index := b.count
 	b.count++
-	var err error
+	// The finally block, deferred so that it also runs when the loop
+	// closes under the task: the task leaves the count, and the last one
+	// out ends the draining, as asyncio's does when a coroutine is closed.
+	defer func() {
+		b.count--
+		b.exit()
+	}()
 	if index+1 == b.parties {
 		b.release()
-	} else {
-		err = b.waitReleased(c)
+		return index, nil
 	}
-	b.count--
-	b.exit()
-	return index, err
+	return index, b.waitReleased(c)
 }
 
 // block waits while the barrier drains or resets, then fails if it is

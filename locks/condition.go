@@ -62,15 +62,23 @@ func (c *Condition) With(co *task.Coro, fn func() error) error { return c.L().Wi
 // the CancelledError. A task cancelled while re-acquiring keeps trying,
 // and Wait returns a new CancelledError once it holds the lock. Must be
 // called in the body that received co.
-func (c *Condition) Wait(co *task.Coro) error {
+func (c *Condition) Wait(co *task.Coro) (err error) {
 	if !c.Locked() {
 		return errWaitNotLocked
 	}
 	c.Release()
-	err := c.waitNotified(co)
+	// The finally block of asyncio's wait, deferred so that it also runs
+	// when the loop closes under the task and its body is unwound from the
+	// await: the lock is then taken again if it is free, so that the
+	// body's deferred Release (With's) finds it held.
+	defer func() { err = c.reacquire(co, err) }()
+	_, err = c.wait(co, "Condition", &c.waiters, nil)
+	return err
+}
 
-	// The lock must be held again whatever happened, cancellations
-	// included.
+// reacquire takes the lock again after a Wait that returned err, whatever
+// happened, cancellations included, and returns Wait's error.
+func (c *Condition) reacquire(co *task.Coro, err error) error {
 	cancelled := false
 	for {
 		aerr := c.Acquire(co)
@@ -78,26 +86,15 @@ func (c *Condition) Wait(co *task.Coro) error {
 			break
 		}
 		if !future.IsCancelled(aerr) {
-			return aerr // the task cannot wait at all (its loop closed)
+			// The task cannot wait at all: its loop closed (an await
+			// returns task.ErrAbandoned while the body unwinds).
+			return aerr
 		}
 		cancelled = true
 	}
 	if cancelled {
 		return future.NewCancelledError()
 	}
-	return err
-}
-
-// waitNotified is the try block of asyncio's Condition.wait.
-func (c *Condition) waitNotified(co *task.Coro) error {
-	l, err := c.loop(co, "Condition")
-	if err != nil {
-		return err
-	}
-	fut := newWaiter(l)
-	c.waiters.PushBack(fut)
-	err = co.Await(fut)
-	deque.Remove(&c.waiters, fut)
 	return err
 }
 
@@ -127,7 +124,7 @@ func (c *Condition) Notify(n int) error {
 		if woken >= n {
 			break
 		}
-		if fut := c.waiters.At(i); !fut.Done() {
+		if fut := c.waiters.At(i); wakeable(fut) {
 			woken++
 			fut.SetResult(struct{}{})
 		}

@@ -24,6 +24,30 @@
 // called in the body that received it) or loop callbacks. These are not
 // sync.Mutex and friends: they do not guard data against other goroutines.
 //
+// # Closing a loop
+//
+// A loop closed under tasks blocked in a primitive (a bare loop.Close:
+// task.Run cancels its tasks first) unwinds their bodies (see package
+// task); their deferred calls run, so With releases what it holds. Each
+// blocked call cleans up as asyncio's finally clauses do when a coroutine
+// is closed, and wakes nobody: its waiter leaves the line; Condition.Wait
+// takes the lock again if it is free, so that With's release finds it
+// held; Barrier.Wait counts the task out, so that the barrier does not
+// stay draining. A Lock released to a waiter that never ran stays free,
+// and a Semaphore unit handed to such a waiter goes back to the semaphore
+// (asyncio 3.11.7 gives it back only on cancellation, so a closed
+// coroutine keeps it). Until its body has unwound, a waiter of a closed
+// loop is dead, and Release, Set and Notify skip it rather than schedule
+// its task on the closed loop, which would panic with loop.ErrClosed: a
+// release deferred in a body unwound first works too.
+//
+// A primitive stays bound to the closed loop, as asyncio's stays bound to
+// the first loop it waited on. The calls that do not wait keep working,
+// from whichever single goroutine uses the primitive now; a call that
+// would have to wait returns an error wrapping future.ErrOtherLoop. A lock
+// (or semaphore unit) that an unwound body held without a deferred
+// release stays held until released.
+//
 // # asyncio mapping
 //
 //	asyncio.Lock()                     locks.Lock{} (the zero value)

@@ -29,7 +29,7 @@ func (e *Event) Set() {
 	}
 	e.value = true
 	for i := range e.waiters.Len() {
-		if fut := e.waiters.At(i); !fut.Done() {
+		if fut := e.waiters.At(i); wakeable(fut) {
 			fut.SetResult(struct{}{})
 		}
 	}
@@ -47,13 +47,6 @@ func (e *Event) Wait(c *task.Coro) error {
 	if e.value {
 		return nil
 	}
-	l, err := e.loop(c, "Event")
-	if err != nil {
-		return err
-	}
-	fut := newWaiter(l)
-	e.waiters.PushBack(fut)
-	err = c.Await(fut)
-	deque.Remove(&e.waiters, fut)
+	_, err := e.wait(c, "Event", &e.waiters, nil)
 	return err
 }

@@ -32,21 +32,14 @@ func (m *Lock) Locked() bool { return m.locked }
 // not held, and the next waiter is woken if the lock is free. Must be
 // called in the body that received c.
 func (m *Lock) Acquire(c *task.Coro) error {
-	if !m.locked && m.allWaitersCancelled() {
+	if !m.locked && m.allWaitersGone() {
 		m.locked = true
 		return nil
 	}
-	l, err := m.loop(c, "Lock")
-	if err != nil {
-		return err
-	}
-	fut := newWaiter(l)
-	m.waiters.PushBack(fut)
-	err = c.Await(fut)
-	// Leave the line before handling a cancellation, so that
-	// wakeUpFirst does not pick this waiter again.
-	deque.Remove(&m.waiters, fut)
-	if err != nil {
+	// wait leaves the line before a cancellation is handled, so that
+	// wakeUpFirst does not pick this waiter again. A waiter woken and then
+	// abandoned (its loop closed) just leaves: the lock stays free.
+	if _, err := m.wait(c, "Lock", &m.waiters, nil); err != nil {
 		if future.IsCancelled(err) && !m.locked {
 			m.wakeUpFirst()
 		}
@@ -56,9 +49,11 @@ func (m *Lock) Acquire(c *task.Coro) error {
 	return nil
 }
 
-func (m *Lock) allWaitersCancelled() bool {
+// allWaitersGone reports whether no waiter competes for the lock: each is
+// cancelled or dead (asyncio's all(w.cancelled() for w in self._waiters)).
+func (m *Lock) allWaitersGone() bool {
 	for i := range m.waiters.Len() {
-		if !m.waiters.At(i).Cancelled() {
+		if !gone(m.waiters.At(i)) {
 			return false
 		}
 	}
@@ -78,12 +73,12 @@ func (m *Lock) Release() error {
 
 // wakeUpFirst is asyncio's _wake_up_first: wake the first waiter unless it
 // was woken already (a woken waiter either takes the lock or, cancelled,
-// wakes the next one itself).
+// wakes the next one itself) or is dead (see wakeable).
 func (m *Lock) wakeUpFirst() {
 	if m.waiters.Len() == 0 {
 		return
 	}
-	if fut := m.waiters.At(0); !fut.Done() {
+	if fut := m.waiters.At(0); wakeable(fut) {
 		fut.SetResult(struct{}{})
 	}
 }

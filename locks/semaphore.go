@@ -41,7 +41,7 @@ func (s *Semaphore) Locked() bool {
 		return true
 	}
 	for i := range s.waiters.Len() {
-		if !s.waiters.At(i).Cancelled() {
+		if !gone(s.waiters.At(i)) {
 			return true
 		}
 	}
@@ -57,14 +57,7 @@ func (s *Semaphore) Acquire(c *task.Coro) error {
 		s.value--
 		return nil
 	}
-	l, err := s.loop(c, "Semaphore")
-	if err != nil {
-		return err
-	}
-	fut := newWaiter(l)
-	s.waiters.PushBack(fut)
-	err = c.Await(fut)
-	deque.Remove(&s.waiters, fut)
+	fut, err := s.wait(c, "Semaphore", &s.waiters, s.abandoned)
 	if err != nil {
 		if future.IsCancelled(err) && !fut.Cancelled() {
 			// Woken (handed a unit) and then cancelled: give it back.
@@ -79,6 +72,17 @@ func (s *Semaphore) Acquire(c *task.Coro) error {
 	return nil
 }
 
+// abandoned is Acquire's cleanup when the loop closed under the task (see
+// binding.wait): a unit handed to it goes back. Unlike on cancellation, no
+// waiter is woken: they all belong to the closed loop. (asyncio 3.11.7
+// gives the unit back only on CancelledError, so a closed coroutine keeps
+// it.)
+func (s *Semaphore) abandoned(fut waiter) {
+	if fut.Done() && !fut.Cancelled() {
+		s.value++
+	}
+}
+
 // Release returns a unit and wakes the first waiter, if any (asyncio's
 // release()). A plain Semaphore may be released more often than acquired.
 func (s *Semaphore) Release() {
@@ -87,10 +91,10 @@ func (s *Semaphore) Release() {
 }
 
 // wakeUpNext is asyncio 3.11.7's _wake_up_next: hand a unit to the first
-// waiter not woken yet.
+// waiter not woken yet (nor dead: see wakeable).
 func (s *Semaphore) wakeUpNext() {
 	for i := range s.waiters.Len() {
-		if fut := s.waiters.At(i); !fut.Done() {
+		if fut := s.waiters.At(i); wakeable(fut) {
 			s.value--
 			fut.SetResult(struct{}{})
 			return
