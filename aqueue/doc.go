@@ -21,6 +21,25 @@
 // queue from another goroutine, post the TryPut with
 // loop.CallSoonThreadsafe.
 //
+// # Closing a loop
+//
+// A loop closed under tasks blocked in Get, Put or Join (a bare
+// loop.Close: task.Run cancels its tasks first) unwinds their bodies (see
+// package task). Each blocked call takes its waiter out of the queue's
+// line as the body unwinds, as the except clauses of asyncio's get and put
+// do when a coroutine is closed, but wakes nobody: an item or slot a
+// waiter had been woken for stays in the queue. Until its body has
+// unwound, a waiter of a closed loop is dead, and the calls that wake
+// waiters (TryPut, TryGet, TaskDone, Shutdown) skip it rather than
+// schedule its task on the closed loop, which would panic with
+// loop.ErrClosed: a TryPut or TaskDone deferred in a body unwound first
+// works too.
+//
+// The queue stays bound to the closed loop, as asyncio's stays bound to
+// the first loop it waited on. The calls that do not wait keep working,
+// from whichever single goroutine uses the queue now; a Put, Get or Join
+// that would have to wait returns an error wrapping future.ErrOtherLoop.
+//
 // # asyncio mapping
 //
 //	asyncio.Queue(maxsize)            aqueue.New[T](maxsize)

@@ -139,14 +139,61 @@ func (q *Queue[T]) bind(c *task.Coro) (*loop.Loop, error) {
 }
 
 // wakeupNext wakes the first waiter that is not done yet (asyncio's
-// _wakeup_next); it leaves the line either way.
+// _wakeup_next); it leaves the line either way. A dead waiter is not woken.
 func wakeupNext(waiters *deque.Deque[waiter]) {
 	for waiters.Len() > 0 {
-		if w := waiters.PopFront(); !w.Done() {
+		if w := waiters.PopFront(); !w.Done() && !dead(w) {
 			w.SetResult(struct{}{})
 			return
 		}
 	}
+}
+
+// dead reports whether w's loop is closed: its task's body is being (or
+// was) unwound and will never take what it waited for. Waking it would
+// schedule its task on the closed loop, which panics; its body's deferred
+// cleanup takes it out of the line (see wait). A body unwound first can
+// meet the waiters of the bodies unwound after it, as when a deferred
+// TryPut runs while a getter of the same loop still waits.
+func dead(w waiter) bool { return w.Loop().IsClosed() }
+
+// wait appends a new waiter on l to line and awaits it: the try/except
+// around `await getter` (putter) in asyncio's get and put. blocked reports
+// whether the task would still have to wait: the queue is empty (full).
+//
+// If the await fails (the task is cancelled), the except clause runs: the
+// waiter is cancelled if not done yet and leaves the line, and a wake-up
+// it received for an item (slot) this task will not take now passes to
+// the next waiter.
+//
+// If the loop closes under the task, package task unwinds the body from
+// the await with a panic and wait does not return. asyncio's bare except
+// also runs then (on GeneratorExit), but only its first part applies: the
+// deferred call takes the waiter out of the line. It neither cancels the
+// waiter nor wakes the next in line: both would schedule callbacks on the
+// closed loop, and every other waiter in line belongs to that loop too
+// (the queue is bound to one loop), so none can take the item or slot.
+// That stays in the queue for later calls.
+func wait(c *task.Coro, l *loop.Loop, line *deque.Deque[waiter], blocked func() bool) error {
+	w := future.New[struct{}](l)
+	line.PushBack(w)
+	returned := false
+	defer func() {
+		if !returned { // abandoned
+			remove(line, w)
+		}
+	}()
+	err := c.Await(w)
+	returned = true
+	if err != nil {
+		w.Cancel() // in case it is not done yet
+		remove(line, w)
+		if !blocked() && !w.Cancelled() {
+			// Woken for an item or slot this task will not take: pass it on.
+			wakeupNext(line)
+		}
+	}
+	return err
 }
 
 // remove takes w out of the line if it is still there.
@@ -173,15 +220,7 @@ func (q *Queue[T]) Put(c *task.Coro, v T) error {
 		if err != nil {
 			return err
 		}
-		putter := future.New[struct{}](l)
-		q.putters.PushBack(putter)
-		if err := c.Await(putter); err != nil {
-			putter.Cancel() // in case it is not done yet
-			remove(&q.putters, putter)
-			if !q.Full() && !putter.Cancelled() {
-				// Woken for a slot this task will not take: pass it on.
-				wakeupNext(&q.putters)
-			}
+		if err := wait(c, l, &q.putters, q.Full); err != nil {
 			return err
 		}
 	}
@@ -221,15 +260,7 @@ func (q *Queue[T]) Get(c *task.Coro) (T, error) {
 			var zero T
 			return zero, err
 		}
-		getter := future.New[struct{}](l)
-		q.getters.PushBack(getter)
-		if err := c.Await(getter); err != nil {
-			getter.Cancel() // in case it is not done yet
-			remove(&q.getters, getter)
-			if !q.Empty() && !getter.Cancelled() {
-				// Woken for an item this task will not take: pass it on.
-				wakeupNext(&q.getters)
-			}
+		if err := wait(c, l, &q.getters, q.Empty); err != nil {
 			var zero T
 			return zero, err
 		}
@@ -312,13 +343,14 @@ func (q *Queue[T]) Shutdown(opts ...ShutdownOption) {
 		}
 	}
 	// Every blocked task must re-check the queue and see the shutdown.
-	for q.getters.Len() > 0 {
-		if w := q.getters.PopFront(); !w.Done() {
-			w.SetResult(struct{}{})
-		}
-	}
-	for q.putters.Len() > 0 {
-		if w := q.putters.PopFront(); !w.Done() {
+	wakeAll(&q.getters)
+	wakeAll(&q.putters)
+}
+
+// wakeAll empties line, waking every waiter that is not done or dead.
+func wakeAll(line *deque.Deque[waiter]) {
+	for line.Len() > 0 {
+		if w := line.PopFront(); !w.Done() && !dead(w) {
 			w.SetResult(struct{}{})
 		}
 	}
