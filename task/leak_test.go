@@ -1,9 +1,13 @@
 package task_test
 
 import (
+	"fmt"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/goasyncio/goasyncio/internal/leakcheck"
+	"github.com/goasyncio/goasyncio/loop"
 	"github.com/goasyncio/goasyncio/loop/looptest"
 	"github.com/goasyncio/goasyncio/task"
 )
@@ -75,5 +79,40 @@ func TestCloseAfterManyTasksAndUnstarted(t *testing.T) {
 	}
 	if ran {
 		t.Error("a task that never started ran its body when the loop closed")
+	}
+}
+
+// A panic in a deferred call of a body being unwound at Close goes to the
+// exception handler instead of vanishing; the other bodies are still
+// unwound.
+func TestPanicWhileUnwoundIsReported(t *testing.T) {
+	leakcheck.Check(t)
+	l := looptest.New()
+	var reports []string
+	l.SetExceptionHandler(func(_ *loop.Loop, ctx loop.ExceptionContext) {
+		reports = append(reports, fmt.Sprintf("%s: %v", ctx.Message, ctx.Err))
+	})
+	unwound := false
+	task.Spawn(l, func(c *task.Coro) (int, error) {
+		defer func() { panic("boom in a deferred call") }()
+		return 0, c.Sleep(1e9)
+	}, task.WithName("A"))
+	task.Spawn(l, func(c *task.Coro) (int, error) {
+		defer func() { unwound = true }()
+		return 0, c.Sleep(1e9)
+	})
+	l.CallLater(1, l.Stop)
+	if err := l.RunForever(); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"task A: panic while its body was unwound (the loop closed while the task was pending): panic: boom in a deferred call"}
+	if diff := cmp.Diff(want, reports); diff != "" {
+		t.Errorf("exception handler calls (-want +got):\n%s", diff)
+	}
+	if !unwound {
+		t.Error("the second body was not unwound")
 	}
 }

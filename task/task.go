@@ -238,6 +238,16 @@ func (t *Task[T]) runBody() (ok bool) {
 		switch {
 		case t.abandoned:
 			ok = false
+			if _, unwound := r.(abandonSignal); !unwound && r != nil {
+				// A deferred call panicked while the body was unwound:
+				// CPython reports an exception raised while a coroutine
+				// is closed as unraisable, not silently.
+				t.l.CallExceptionHandler(loop.ExceptionContext{
+					Message: fmt.Sprintf("task %s: panic while its body was unwound (the loop closed while the task was pending)", t.Name()),
+					Err:     loop.NewPanicError(r),
+					Task:    t,
+				})
+			}
 		case r == nil:
 			// runtime.Goexit (t.FailNow, t.Fatal) in a body: iter.Pull
 			// carries it on to the loop's goroutine, which exits too.
