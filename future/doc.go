@@ -33,6 +33,7 @@
 //	fut.add_done_callback(cb)         id := f.AddDoneCallback(func() {...})
 //	fut.remove_done_callback(cb)      f.RemoveDoneCallback(ids...)
 //	loop.run_until_complete(fut)      RunUntilComplete(l, f)
+//	set(fs) (one per future)          Distinct(fs), in first-appearance order
 //	asyncio.CancelledError            *CancelledError
 //	asyncio.TimeoutError              *TimeoutError
 //	asyncio.InvalidStateError         *InvalidStateError

@@ -74,3 +74,17 @@ func ExampleRunUntilComplete() {
 	// Output:
 	// error: it failed
 }
+
+// Distinct keeps one of each future, in the order of first appearance, as
+// gather and wait do with an awaitable given twice.
+func ExampleDistinct() {
+	l := looptest.New()
+	defer l.Close()
+	a, b := future.New[int](l), future.New[int](l)
+	names := map[*future.Future[int]]string{a: "a", b: "b"}
+	for _, f := range future.Distinct([]*future.Future[int]{b, a, b, a}) {
+		fmt.Print(names[f], " ")
+	}
+	fmt.Println()
+	// Output: b a
+}
