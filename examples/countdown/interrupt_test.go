@@ -64,6 +64,9 @@ var traceLine = regexp.MustCompile(`^T\+ *(\d+\.\d\d) ticks  (\w+): +(\S.*)$`)
 // counting down (the one main awaits first, as cancelling main cancels
 // what it awaits; then, in any order, those task.Run cancels at shutdown),
 // no lift-off for them, main's error on stderr and exit status 1.
+//
+// Real time, on purpose: a real process gets a real SIGINT, which is what
+// this test is for; the order it checks comes from the child's own timers.
 func TestInterrupt(t *testing.T) {
 	switch runtime.GOOS {
 	case "windows", "plan9", "js", "wasip1":

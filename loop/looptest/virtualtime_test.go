@@ -10,6 +10,10 @@ import (
 	"testing"
 )
 
+// realTimeMark starts the doc-comment line of a test that runs on real
+// time on purpose.
+const realTimeMark = "Real time, on purpose:"
+
 // timedCalls are the calls that make a loop wait for time to pass.
 var timedCalls = map[string]bool{
 	"Sleep": true, "SleepValue": true, "CallLater": true, "CallAt": true,
@@ -20,7 +24,9 @@ var timedCalls = map[string]bool{
 // involving time run on virtual time, so that go test ./... never waits on
 // the wall clock for them: every Example function of the module that makes
 // a timed call (Sleep, CallLater, WaitFor, ...) must use package looptest,
-// and so must every golden test under examples/.
+// and so must every golden test under examples/. A test that must run on
+// real time (one that drives a real process with a real signal, say) says
+// so and why in its doc comment, in a line starting with realTimeMark.
 func TestExamplesRunOnVirtualTime(t *testing.T) {
 	root := filepath.Join("..", "..")
 	fset := token.NewFileSet()
@@ -35,7 +41,7 @@ func TestExamplesRunOnVirtualTime(t *testing.T) {
 		if d.IsDir() || !strings.HasSuffix(path, "_test.go") {
 			return nil
 		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
+		f, err := parser.ParseFile(fset, path, nil, parser.ParseComments)
 		if err != nil {
 			return err
 		}
@@ -46,8 +52,8 @@ func TestExamplesRunOnVirtualTime(t *testing.T) {
 			if !ok || fn.Body == nil || fn.Recv != nil {
 				continue
 			}
-			golden := underExamples && strings.HasPrefix(fn.Name.Name, "Test")
-			if !strings.HasPrefix(fn.Name.Name, "Example") && !golden {
+			golden := underExamples && strings.HasPrefix(fn.Name.Name, "Test") && fn.Name.Name != "TestMain"
+			if !strings.HasPrefix(fn.Name.Name, "Example") && !golden || realTime(fn) {
 				continue
 			}
 			timed, virtual := false, false
@@ -77,4 +83,18 @@ func TestExamplesRunOnVirtualTime(t *testing.T) {
 	if checked == 0 {
 		t.Fatal("found no Example functions: is the module root ../..?")
 	}
+}
+
+// realTime reports whether fn's doc comment has a line starting with
+// realTimeMark.
+func realTime(fn *ast.FuncDecl) bool {
+	if fn.Doc == nil {
+		return false
+	}
+	for _, line := range strings.Split(fn.Doc.Text(), "\n") {
+		if strings.HasPrefix(line, realTimeMark) {
+			return true
+		}
+	}
+	return false
 }
