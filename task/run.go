@@ -3,6 +3,7 @@ package task
 import (
 	"errors"
 	"os"
+	"os/signal"
 
 	"github.com/goasyncio/goasyncio/future"
 	"github.com/goasyncio/goasyncio/loop"
@@ -14,7 +15,10 @@ import (
 // cancelling goes to the exception handler), the shutdown hooks run (the
 // default executor's), and the loop is closed. While main runs, SIGINT
 // (Ctrl-C) cancels it, and Run then returns ErrInterrupted, as asyncio.run
-// raises KeyboardInterrupt; a second SIGINT ends the program. Run must not
+// raises KeyboardInterrupt; a second SIGINT ends the program. A process
+// that started with SIGINT ignored (a background job of a non-interactive
+// shell, nohup) keeps ignoring it, as asyncio.run leaves a non-default
+// SIGINT handler alone. Run must not
 // be called from a loop's goroutine, nor inside a testing/synctest bubble
 // (os/signal cannot be used there): tests use RunOn.
 func Run[T any](main func(c *Coro) (T, error), opts ...loop.Option) (T, error) {
@@ -44,7 +48,7 @@ func runOn[T any](l *loop.Loop, main func(c *Coro) (T, error), catchSIGINT bool)
 	// default where asyncio raises KeyboardInterrupt).
 	interrupted := false
 	var sigint *loop.Handle // nil: SIGINT not caught (RunOn)
-	if catchSIGINT {
+	if catchSIGINT && !signal.Ignored(os.Interrupt) {
 		sigint, _ = l.AddSignalHandler(os.Interrupt, func() {
 			l.RemoveSignalHandler(os.Interrupt)
 			if !t.Done() {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"regexp"
 	"runtime"
 	"sort"
@@ -23,12 +24,17 @@ import (
 
 // envAsCommand, set to 1 in the environment of the test binary, makes it
 // the countdown command itself: TestMain runs main (with the command-line
-// flags the binary was given) instead of the tests. TestInterrupt re-runs
+// flags the binary was given) instead of the tests; set to ignore-sigint,
+// the command ignores SIGINT first. TestInterrupt re-runs
 // the binary this way, so that it needs no toolchain to build the demo.
 const envAsCommand = "COUNTDOWN_TEST_AS_COMMAND"
 
 func TestMain(m *testing.M) {
-	if os.Getenv(envAsCommand) == "1" {
+	switch os.Getenv(envAsCommand) {
+	case "ignore-sigint": // as if started in the background by a script
+		signal.Ignore(os.Interrupt)
+		fallthrough
+	case "1":
 		main() // exits 1 itself when run fails
 		os.Exit(0)
 	}
@@ -71,6 +77,9 @@ func TestInterrupt(t *testing.T) {
 	switch runtime.GOOS {
 	case "windows", "plan9", "js", "wasip1":
 		t.Skipf("no SIGINT to send on %s", runtime.GOOS)
+	}
+	if signal.Ignored(os.Interrupt) {
+		t.Skip("SIGINT is ignored in this process, so in the child too (go test started in the background?)")
 	}
 	leakcheck.Check(t)
 	leakcheck.CheckFDs(t)
@@ -207,5 +216,57 @@ func TestInterrupt(t *testing.T) {
 	}
 	if got, want := stderr.String(), "countdown: "+task.ErrInterrupted.Error()+"\n"; got != want {
 		t.Errorf("stderr = %q, want %q", got, want)
+	}
+}
+
+// TestInterruptIgnored runs the demo with SIGINT ignored, as a background
+// job of a non-interactive shell starts, and sends it SIGINT: task.Run
+// leaves an ignored SIGINT alone (as asyncio.run leaves a non-default
+// handler), so every rocket still lifts off and the program exits 0.
+//
+// Real time, on purpose: a real process gets a real SIGINT; the trace it
+// checks comes from the child's own timers.
+func TestInterruptIgnored(t *testing.T) {
+	switch runtime.GOOS {
+	case "windows", "plan9", "js", "wasip1":
+		t.Skipf("no SIGINT to send on %s", runtime.GOOS)
+	}
+	leakcheck.Check(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-tick=20ms")
+	cmd.Env = append(os.Environ(), envAsCommand+"=ignore-sigint")
+	cmd.WaitDelay = time.Second
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var got, want []string
+	for _, e := range schedule() {
+		want = append(want, e.line)
+	}
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		m := traceLine.FindStringSubmatch(sc.Text())
+		if m == nil {
+			continue // the closing summary
+		}
+		if len(got) == 0 { // the first line: the countdown is under way
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatalf("sending SIGINT: %v", err)
+			}
+		}
+		got = append(got, m[2]+": "+m[3])
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("countdown with SIGINT ignored ended with %v, want exit status 0; stderr:\n%s", err, stderr.String())
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("stdout differs from the full countdown (-want +got):\n%s", diff)
 	}
 }
