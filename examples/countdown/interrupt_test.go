@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -132,18 +133,7 @@ func TestInterrupt(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-tick="+tick.String())
-	cmd.Env = append(os.Environ(), envAsCommand+"=1")
-	cmd.WaitDelay = time.Second // once killed, do not wait long for its output
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdout, stderr := startCountdown(ctx, t, "1", tick)
 
 	var (
 		got        []string
@@ -177,7 +167,7 @@ func TestInterrupt(t *testing.T) {
 			signalled, sentStamp = time.Now(), stamp
 		}
 	}
-	err = cmd.Wait()
+	err := cmd.Wait()
 	switch {
 	case signalled.IsZero():
 		t.Fatalf("countdown never printed %q; exit: %v; stdout:\n%q\nstderr:\n%s", trigger, err, got, stderr.String())
@@ -234,18 +224,7 @@ func TestInterruptIgnored(t *testing.T) {
 	leakcheck.Check(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-tick=20ms")
-	cmd.Env = append(os.Environ(), envAsCommand+"=ignore-sigint")
-	cmd.WaitDelay = time.Second
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdout, stderr := startCountdown(ctx, t, "ignore-sigint", 20*time.Millisecond)
 	var got, want []string
 	for _, e := range schedule() {
 		want = append(want, e.line)
@@ -269,4 +248,23 @@ func TestInterruptIgnored(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("stdout differs from the full countdown (-want +got):\n%s", diff)
 	}
+}
+
+// startCountdown starts the test binary as the countdown command (mode is
+// the value of envAsCommand) with the given tick, killed when ctx is done.
+func startCountdown(ctx context.Context, t *testing.T, mode string, tick time.Duration) (*exec.Cmd, io.Reader, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-tick="+tick.String())
+	cmd.Env = append(os.Environ(), envAsCommand+"="+mode)
+	cmd.WaitDelay = time.Second // once killed, do not wait long for its output
+	stderr := new(bytes.Buffer)
+	cmd.Stderr = stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, stdout, stderr
 }
