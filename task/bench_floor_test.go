@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/goasyncio/goasyncio/future"
 	"github.com/goasyncio/goasyncio/locks"
 	"github.com/goasyncio/goasyncio/loop"
 	"github.com/goasyncio/goasyncio/task"
@@ -189,4 +190,57 @@ func measureSuspended(b *testing.B, suspend func(ready func()) (release func()))
 		perTask = float64(used) / manyTasks
 	}
 	b.ReportMetric(perTask, "B/task")
+}
+
+// sleepers is the number of tasks alive at once in BenchmarkSleepers, as in
+// the timers workload.
+const sleepers = 100_000
+
+// BenchmarkSleepers measures the life of a task in the timers workload:
+// sleepers tasks start and suspend, then resume in an order unrelated to
+// their creation (as timers with shuffled deadlines fire) and finish; one
+// op is the whole batch, ns/task the figure to compare. The floor does the
+// same with bare iter.Pull coroutines; each op creates all of them anew,
+// since no coroutine can be reused while all are alive.
+func BenchmarkSleepers(b *testing.B) {
+	order := func(i int) int { return (i * 48271) % sleepers } // a permutation
+	b.Run("floor=iter.Pull", func(b *testing.B) {
+		b.ReportAllocs()
+		nexts := make([]func() (bool, bool), sleepers)
+		for b.Loop() {
+			for i := range nexts {
+				next, _ := iter.Pull(func(yield func(bool) bool) { yield(true) })
+				next() // started, suspended
+				nexts[i] = next
+			}
+			for i := range nexts {
+				nexts[order(i)]() // finishes
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/sleepers, "ns/task")
+	})
+	b.Run("tasks", func(b *testing.B) {
+		b.ReportAllocs()
+		task.RunOn(loop.New(), func(c *task.Coro) (int, error) {
+			l := c.Loop()
+			wakes := make([]*future.Future[struct{}], sleepers)
+			ts := make([]*task.Task[int], sleepers)
+			for b.Loop() {
+				for i := range ts {
+					wake := future.New[struct{}](l)
+					wakes[i] = wake
+					ts[i] = task.Spawn(l, func(c *task.Coro) (int, error) { return 0, c.Await(wake) })
+				}
+				c.Yield() // all started and suspended
+				for i := range wakes {
+					wakes[order(i)].SetResult(struct{}{})
+				}
+				for _, t := range ts {
+					task.Await(c, t)
+				}
+			}
+			return 0, nil
+		})
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/sleepers, "ns/task")
+	})
 }
