@@ -8,9 +8,10 @@ import (
 	"github.com/goasyncio/goasyncio/future"
 )
 
-// NoTimeout, given as a duration to WaitFor, WaitForFunc or Timeout, means
-// no timeout at all (Python's timeout=None). It is the largest Duration, so
-// code that treats it as a plain duration still waits "forever".
+// NoTimeout means no timeout at all when given as the duration of WaitFor,
+// WaitForFunc or Timeout (Python's timeout=None). It is the largest
+// Duration, so code that treats it as a plain duration still waits
+// "forever".
 const NoTimeout time.Duration = math.MaxInt64
 
 // WaitFor waits for aw, at most d, and returns its result (asyncio.wait_for,
