@@ -68,7 +68,7 @@ type Loop struct {
 	perturb *perturber // nil unless WithPerturbation (perturb.go)
 
 	handles    []Handle // the rest of the current slab (newHandle)
-	locals     map[any]any
+	locals     []any    // per-loop state, by Key index (key.go)
 	closeHooks []func()
 }
 

@@ -503,6 +503,14 @@ func TestKey(t *testing.T) {
 	if k.String() != "counter" {
 		t.Errorf("String() = %q", k.String())
 	}
+	// Keys made later, of the same type or another, on a loop that already
+	// has a value: each keeps its own.
+	k2, k3 := loop.NewKey[int]("other counter"), loop.NewKey[string]("name")
+	*k2.Get(l1) = 8
+	*k3.Get(l1) = "x"
+	if *k.Get(l1) != 7 || *k2.Get(l1) != 8 || *k3.Get(l1) != "x" || k3.Lookup(l2) != nil {
+		t.Error("values of different keys are not kept apart")
+	}
 }
 
 func namedCallback() {}
