@@ -41,6 +41,8 @@
 // # asyncio mapping
 //
 //	concurrent.futures.ThreadPoolExecutor(n)  executor.New(executor.WithMaxWorkers(n))
+//	ThreadPoolExecutor(initializer=f)         executor.New(executor.WithInitializer(f))
+//	concurrent.futures.thread.BrokenThreadPool  *executor.BrokenPoolError (errors.Is ErrBrokenPool)
 //	executor.submit(fn, *args)                executor.Submit(p, func(ctx context.Context) (T, error) {...})
 //	executor.map(fn, xs, timeout=t)           executor.Map(ctx, p, xs, fn)  (ctx bounds the wait)
 //	executor.shutdown(wait, cancel_futures)   p.Shutdown(), p.Shutdown(executor.NoWait(), executor.CancelFutures())

@@ -26,4 +26,20 @@ var (
 	// ErrGoexit is the error of a future whose work called runtime.Goexit
 	// (t.FailNow or t.Fatal in a test) instead of returning.
 	ErrGoexit = errors.New("executor: work called runtime.Goexit (t.FailNow or t.Fatal?) instead of returning")
+
+	// ErrBrokenPool matches (errors.Is) every *BrokenPoolError.
+	ErrBrokenPool = errors.New("executor: a worker's initializer failed; the pool is not usable anymore")
 )
+
+// A BrokenPoolError is the error of work queued on a pool when a worker's
+// initializer failed, and of every Submit on that pool afterwards
+// (concurrent.futures.thread.BrokenThreadPool). It matches ErrBrokenPool
+// and the initializer's error with errors.Is and errors.As.
+type BrokenPoolError struct {
+	Err error // what the initializer returned, or its panic (*loop.PanicError)
+}
+
+func (e *BrokenPoolError) Error() string { return ErrBrokenPool.Error() + ": " + e.Err.Error() }
+
+// Unwrap returns ErrBrokenPool and the initializer's error.
+func (e *BrokenPoolError) Unwrap() []error { return []error{ErrBrokenPool, e.Err} }

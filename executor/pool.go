@@ -1,10 +1,12 @@
 package executor
 
 import (
+	"log/slog"
 	"runtime"
 	"sync"
 
 	"github.com/goasyncio/goasyncio/internal/goid"
+	"github.com/goasyncio/goasyncio/loop"
 )
 
 // A Pool runs functions on a bounded number of worker goroutines
@@ -25,7 +27,8 @@ import (
 // A Pool's methods are safe for concurrent use. The zero Pool is ready to
 // use, with DefaultMaxWorkers workers.
 type Pool struct {
-	max int
+	max         int
+	initializer func() error
 
 	mu       sync.Mutex
 	wake     sync.Cond // idle workers wait here for work or shutdown
@@ -36,6 +39,7 @@ type Pool struct {
 	ids      map[uint64]struct{} // goroutine ids of the live workers
 	running  node                // sentinel of the list of running work
 	shutdown bool
+	broken   *BrokenPoolError // a worker's initializer failed
 	exited   sync.WaitGroup
 }
 
@@ -56,6 +60,8 @@ type runner interface {
 	Cancel() bool
 	// stopWork cancels the context of running work.
 	stopWork()
+	// fail completes the future of work that will never run with err.
+	fail(err error)
 }
 
 // DefaultMaxWorkers returns the number of workers a Pool has when
@@ -69,6 +75,14 @@ type Option func(*Pool)
 // WithMaxWorkers sets the maximum number of worker goroutines (max_workers).
 // New panics if n is not positive, as ThreadPoolExecutor raises ValueError.
 func WithMaxWorkers(n int) Option { return func(p *Pool) { p.max = n } }
+
+// WithInitializer makes every worker call fn when it starts, before it
+// takes any work (ThreadPoolExecutor's initializer). If fn returns an error
+// or panics, the pool breaks, as ThreadPoolExecutor's does: the failure is
+// logged with log/slog, the work still queued fails with a
+// *BrokenPoolError, and Submit returns one from then on. Work already
+// running on other workers finishes normally.
+func WithInitializer(fn func() error) Option { return func(p *Pool) { p.initializer = fn } }
 
 // New returns a pool with no workers yet (ThreadPoolExecutor()). It panics
 // if WithMaxWorkers gives a number below 1.
@@ -125,6 +139,12 @@ func (p *Pool) pop() *node {
 // worker is one worker goroutine's life (_worker): run queued work until
 // the queue is empty and the pool is shut down.
 func (p *Pool) worker() {
+	if p.initializer != nil {
+		if err := initialize(p.initializer); err != nil {
+			p.breakDown(err)
+			return
+		}
+	}
 	id := goid.Get()
 	p.mu.Lock()
 	p.ids[id] = struct{}{}
@@ -169,6 +189,45 @@ func (p *Pool) worker() {
 		p.untrack(n)
 		cur = nil
 	}
+}
+
+// initialize calls a worker's initializer and returns its error, or its
+// panic as a *loop.PanicError.
+func initialize(fn func() error) (err error) {
+	returned := false
+	defer func() {
+		if !returned {
+			if r := recover(); r != nil {
+				err = loop.NewPanicError(r)
+			} else {
+				err = ErrGoexit // the worker exits with it; the pool breaks
+			}
+		}
+	}()
+	err = fn()
+	returned = true
+	return err
+}
+
+// breakDown is _initializer_failed, run by a worker whose initializer
+// returned err, which then exits: the pool breaks and the queued work fails.
+func (p *Pool) breakDown(err error) {
+	slog.Error("executor: exception in initializer; the pool is broken", "error", err.Error())
+	p.mu.Lock()
+	if p.broken == nil {
+		p.broken = &BrokenPoolError{Err: err}
+	}
+	broken := p.broken
+	var queued []runner
+	for n := p.pop(); n != nil; n = p.pop() {
+		queued = append(queued, n.r)
+	}
+	p.workers--
+	p.mu.Unlock()
+	for _, r := range queued { // outside the lock: done-callbacks run here
+		r.fail(broken)
+	}
+	p.exited.Done()
 }
 
 // help runs the queued work n on the calling goroutine if that goroutine is

@@ -24,7 +24,8 @@ func WithContext(ctx context.Context) SubmitOption {
 // future is cancelled (also once running: see Future.Cancel) or when the
 // pool shuts down with CancelFutures; a panic in fn becomes the future's
 // error, a *loop.PanicError. Submit returns ErrShutdown, and runs nothing,
-// once Shutdown was called, and ErrNilFunc for a nil fn. Safe for
+// once Shutdown was called, a *BrokenPoolError once a worker's initializer
+// failed (see WithInitializer), and ErrNilFunc for a nil fn. Safe for
 // concurrent use, including from work running on p.
 func Submit[T any](p *Pool, fn func(ctx context.Context) (T, error), opts ...SubmitOption) (*Future[T], error) {
 	if fn == nil {
@@ -55,6 +56,10 @@ func parentContext(opts []SubmitOption) context.Context {
 func (p *Pool) enqueue(n *node) error {
 	p.mu.Lock()
 	p.init()
+	if p.broken != nil {
+		p.mu.Unlock()
+		return p.broken
+	}
 	if p.shutdown {
 		p.mu.Unlock()
 		return ErrShutdown

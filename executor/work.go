@@ -43,6 +43,12 @@ func (f *Future[T]) execute() {
 	f.set(v, err)
 }
 
+// fail completes the future of work that will never run with err.
+func (f *Future[T]) fail(err error) {
+	var zero T
+	f.set(zero, err)
+}
+
 // stopWork cancels the context of the future's running work.
 func (f *Future[T]) stopWork() {
 	f.mu.Lock()
