@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/goasyncio/goasyncio/executor"
 	"github.com/goasyncio/goasyncio/future"
@@ -157,4 +158,28 @@ func ExampleToThread_cancel() {
 	// Output:
 	// task: cancelled
 	// work: context canceled
+}
+
+// Each worker prepares itself once, before its first work (a connection,
+// a parser: the initializer of ThreadPoolExecutor). An initializer that
+// fails breaks the pool: its queued work and every later Submit fail with
+// a *BrokenPoolError.
+func ExampleWithInitializer() {
+	var initialized atomic.Int32 // workers prepared so far
+	p := executor.New(executor.WithMaxWorkers(1), executor.WithInitializer(func() error {
+		initialized.Add(1)
+		return nil
+	}))
+	f, _ := executor.Submit(p, func(context.Context) (int32, error) { return initialized.Load(), nil })
+	fmt.Println(f.Result())
+	p.Shutdown()
+
+	broken := executor.New(executor.WithInitializer(func() error { return errors.New("no database") }))
+	g, _ := executor.Submit(broken, func(context.Context) (int, error) { return 1, nil })
+	_, err := g.Result()
+	fmt.Println(errors.Is(err, executor.ErrBrokenPool), err)
+	broken.Shutdown()
+	// Output:
+	// 1 <nil>
+	// true executor: a worker's initializer failed; the pool is not usable anymore: no database
 }
