@@ -12,10 +12,10 @@ import (
 )
 
 var (
-	// ErrClosed reports a write on a Writer that was closed (or aborted).
-	// asyncio drops such writes silently; errors.Is(err, net.ErrClosed)
-	// holds too.
-	ErrClosed = fmt.Errorf("stream: writer is closed: %w", net.ErrClosed)
+	// ErrClosed reports a write on a Writer or Transport that was closed
+	// (or aborted). asyncio drops such writes silently; errors.Is(err,
+	// net.ErrClosed) holds too.
+	ErrClosed = fmt.Errorf("stream: connection is closed: %w", net.ErrClosed)
 
 	// ErrConnectionLost is what Drain returns once the connection is gone
 	// (asyncio's ConnectionResetError('Connection lost')); errors.Is(err,
@@ -30,6 +30,10 @@ var (
 	// waiting for data on the same Reader (asyncio's RuntimeError): which
 	// one would get the next data is unspecified.
 	ErrConcurrentRead = errors.New("stream: another task is already waiting for incoming data")
+
+	// ErrNilProtocol reports a protocol factory that returned nil (or a
+	// nil factory) given to CreateConnection or CreateServer.
+	ErrNilProtocol = errors.New("stream: protocol factory returned nil")
 
 	// ErrServerClosed reports ServeForever on a closed Server.
 	ErrServerClosed = errors.New("stream: server is closed")

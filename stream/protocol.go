@@ -18,8 +18,9 @@ import (
 type Handler func(c *task.Coro, r *Reader, w *Writer) error
 
 // protocol is asyncio's StreamReaderProtocol together with its
-// FlowControlMixin: it feeds the transport's events to the Reader, starts
-// the Handler of a server connection, and implements Drain's flow control.
+// FlowControlMixin: the Protocol of the streams, it feeds the transport's
+// events to the Reader, starts the Handler of a server connection, and
+// implements Drain's flow control.
 type protocol struct {
 	l *loop.Loop
 
@@ -30,7 +31,7 @@ type protocol struct {
 
 	reader    *Reader
 	writer    *Writer
-	transport *transport
+	transport *Transport
 	handler   Handler
 	closed    *future.Future[struct{}] // done when the connection is lost
 }
@@ -39,7 +40,7 @@ func newProtocol(l *loop.Loop, r *Reader, h Handler) *protocol {
 	return &protocol{l: l, reader: r, handler: h, closed: future.New[struct{}](l)}
 }
 
-func (p *protocol) connectionMade(t *transport) {
+func (p *protocol) ConnectionMade(t *Transport) {
 	p.transport = t
 	if p.reader != nil {
 		p.reader.setTransport(t)
@@ -70,7 +71,7 @@ func (p *protocol) connectionMade(t *transport) {
 	})
 }
 
-func (p *protocol) connectionLostCalled(err error) {
+func (p *protocol) ConnectionLost(err error) {
 	if r := p.reader; r != nil {
 		if err == nil {
 			r.FeedEOF()
@@ -102,23 +103,23 @@ func (p *protocol) connectionLostCalled(err error) {
 	p.reader, p.writer, p.transport = nil, nil, nil
 }
 
-func (p *protocol) dataReceived(data []byte) {
+func (p *protocol) DataReceived(data []byte) {
 	if p.reader != nil {
 		p.reader.FeedData(data)
 	}
 }
 
-// eofReceived keeps the connection open for writing (returns true).
-func (p *protocol) eofReceived() bool {
+// EOFReceived keeps the connection open for writing (returns true).
+func (p *protocol) EOFReceived() bool {
 	if p.reader != nil {
 		p.reader.FeedEOF()
 	}
 	return true
 }
 
-func (p *protocol) pauseWriting() { p.paused = true }
+func (p *protocol) PauseWriting() { p.paused = true }
 
-func (p *protocol) resumeWriting() {
+func (p *protocol) ResumeWriting() {
 	p.paused = false
 	for _, w := range p.drainWaiters {
 		if !w.Done() {

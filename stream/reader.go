@@ -32,7 +32,7 @@ type Reader struct {
 	eof       bool
 	waiter    *future.Future[struct{}] // set while a read waits for data
 	exception error
-	transport *transport // nil for a Reader fed by hand
+	transport *Transport // nil for a Reader fed by hand
 	paused    bool       // reading from the transport is paused
 }
 
@@ -84,7 +84,7 @@ func (r *Reader) wakeupWaiter() {
 	}
 }
 
-func (r *Reader) setTransport(t *transport) { r.transport = t }
+func (r *Reader) setTransport(t *Transport) { r.transport = t }
 
 func (r *Reader) maybeResumeTransport() {
 	if r.paused && r.Buffered() <= r.limit {

@@ -22,19 +22,19 @@ import (
 // of descriptors or memory (asyncio's ACCEPT_RETRY_DELAY).
 const acceptRetryDelay = time.Second
 
-// A Server accepts connections and runs a Handler for each (asyncio.Server,
-// as start_server returns it).
+// A Server accepts connections and runs a Handler (StartServer) or a
+// Protocol (CreateServer) for each (asyncio.Server, as start_server and
+// loop.create_server return it).
 //
 // Its methods must be called on its loop's goroutine; ServeForever,
 // StartServing and WaitClosed in a task body.
 type Server struct {
 	l       *loop.Loop
 	socks   []*aionet.Socket // nil once closed
-	handler Handler
-	limit   int
+	factory func() Protocol
 	backlog int
 
-	clients        map[*transport]struct{}
+	clients        map[*Transport]struct{}
 	waiters        []*future.Future[struct{}] // WaitClosed; nil once woken
 	serving        bool
 	servingForever *future.Future[struct{}]
@@ -57,10 +57,26 @@ func StartServer(c *task.Coro, handler Handler, host string, port int, opts ...O
 	if err != nil {
 		return nil, err
 	}
+	socks, err := listenTCP(c, "tcp", host, port, o)
+	if err != nil {
+		return nil, err
+	}
+	return newServer(c, socks, streamProtocols(c.Loop(), handler, o.limit), o)
+}
+
+// streamProtocols is start_server's factory: a protocol with a new Reader
+// that starts handler once connected.
+func streamProtocols(l *loop.Loop, handler Handler, limit int) func() Protocol {
+	return func() Protocol { return newProtocol(l, newReader(l, limit), handler) }
+}
+
+// listenTCP is create_server's first half for network "tcp", "tcp4" or
+// "tcp6": a bound socket for each address of host (not yet listening).
+func listenTCP(c *task.Coro, network, host string, port int, o options) ([]*aionet.Socket, error) {
 	if port < 0 || port > 65535 {
 		return nil, fmt.Errorf("stream: invalid port %d", port)
 	}
-	addrs, err := aionet.Resolve(c, "tcp", host, uint16(port))
+	addrs, err := resolve(c, network, host, port)
 	if err != nil {
 		return nil, err
 	}
@@ -71,13 +87,13 @@ func StartServer(c *task.Coro, handler Handler, host string, port int, opts ...O
 			continue // bind each address once
 		}
 		seen[a.String()] = true
-		network := "tcp4"
+		family := "tcp4"
 		if a.Addr().Is6() {
-			network = "tcp6"
+			family = "tcp6"
 		}
-		s, err := aionet.NewSocket(network)
+		s, err := aionet.NewSocket(family)
 		if err != nil {
-			if host == "" && network == "tcp6" {
+			if host == "" && family == "tcp6" {
 				continue // no IPv6 here: asyncio skips such families too
 			}
 			closeAll(socks)
@@ -92,7 +108,7 @@ func StartServer(c *task.Coro, handler Handler, host string, port int, opts ...O
 				return nil, os.NewSyscallError("setsockopt SO_REUSEPORT", err)
 			}
 		}
-		if network == "tcp6" {
+		if family == "tcp6" {
 			// One family per socket: no dual-stack socket.
 			unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 1)
 		}
@@ -104,7 +120,7 @@ func StartServer(c *task.Coro, handler Handler, host string, port int, opts ...O
 	if len(socks) == 0 {
 		return nil, fmt.Errorf("stream: no address to listen on for %q", host)
 	}
-	return newServer(c, socks, handler, o)
+	return socks, nil
 }
 
 // StartUnixServer starts a server on the Unix-domain socket path (asyncio's
@@ -116,6 +132,11 @@ func StartUnixServer(c *task.Coro, handler Handler, path string, opts ...Option)
 	if err != nil {
 		return nil, err
 	}
+	return startUnixServer(c, path, streamProtocols(c.Loop(), handler, o.limit), o)
+}
+
+// startUnixServer is create_unix_server.
+func startUnixServer(c *task.Coro, path string, factory func() Protocol, o options) (*Server, error) {
 	if path != "" && path[0] != 0 { // not an abstract socket
 		var st unix.Stat_t
 		if unix.Stat(path, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFSOCK {
@@ -130,7 +151,7 @@ func StartUnixServer(c *task.Coro, handler Handler, path string, opts ...Option)
 		s.Close()
 		return nil, err
 	}
-	srv, err := newServer(c, []*aionet.Socket{s}, handler, o)
+	srv, err := newServer(c, []*aionet.Socket{s}, factory, o)
 	if err == nil && path != "" && path[0] != 0 {
 		var st unix.Stat_t
 		if unix.Stat(path, &st) == nil {
@@ -146,17 +167,16 @@ func closeAll(socks []*aionet.Socket) {
 	}
 }
 
-func newServer(c *task.Coro, socks []*aionet.Socket, handler Handler, o options) (*Server, error) {
+func newServer(c *task.Coro, socks []*aionet.Socket, factory func() Protocol, o options) (*Server, error) {
 	for _, sock := range socks {
 		track(c.Loop(), sock)
 	}
 	s := &Server{
 		l:       c.Loop(),
 		socks:   socks,
-		handler: handler,
-		limit:   o.limit,
+		factory: factory,
 		backlog: o.backlog,
-		clients: map[*transport]struct{}{},
+		clients: map[*Transport]struct{}{},
 		waiters: []*future.Future[struct{}]{},
 	}
 	if !o.deferred {
@@ -182,9 +202,9 @@ func (s *Server) Addrs() []net.Addr {
 // is_serving).
 func (s *Server) IsServing() bool { return s.serving }
 
-func (s *Server) attach(t *transport) { s.clients[t] = struct{}{} }
+func (s *Server) attach(t *Transport) { s.clients[t] = struct{}{} }
 
-func (s *Server) detach(t *transport) {
+func (s *Server) detach(t *Transport) {
 	delete(s.clients, t)
 	if len(s.clients) == 0 && s.socks == nil {
 		s.wakeup()
@@ -267,18 +287,31 @@ func (s *Server) acceptConnections(ln *aionet.Socket) {
 	}
 }
 
-// acceptConnection2 is _accept_connection2: make the transport and wait
-// until the protocol knows of it.
+// acceptConnection2 is _accept_connection2: make the protocol and the
+// transport and wait until the protocol knows of it. A factory that panics
+// or returns nil is reported to the exception handler and the connection
+// closed; asyncio reports a failing factory in debug mode only.
 func (s *Server) acceptConnection2(c *task.Coro, conn *aionet.Socket) {
-	p := newProtocol(s.l, newReader(s.l, s.limit), s.handler)
-	waiter := future.New[struct{}](s.l)
-	t := newTransport(s.l, conn, p, waiter, s)
-	if err := c.Await(waiter); err != nil {
-		t.close()
-		if s.l.Debug() {
-			s.l.CallExceptionHandler(loop.ExceptionContext{Message: "Error on transport creation for incoming connection", Err: err})
-		}
+	const msg = "Error on transport creation for incoming connection"
+	p, err := s.makeProtocol(conn)
+	if err != nil {
+		s.l.CallExceptionHandler(loop.ExceptionContext{Message: msg, Err: err})
+		return
 	}
+	if _, err := startTransport(c, conn, p, s); err != nil && s.l.Debug() {
+		s.l.CallExceptionHandler(loop.ExceptionContext{Message: msg, Err: err})
+	}
+}
+
+// makeProtocol calls the factory for a connection on conn, closing conn
+// if the factory fails; a panic becomes a *loop.PanicError.
+func (s *Server) makeProtocol(conn *aionet.Socket) (p Protocol, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = nil, loop.NewPanicError(r)
+		}
+	}()
+	return callFactory(s.l, conn, s.factory)
 }
 
 // Close stops accepting connections and closes the listening sockets

@@ -5,6 +5,7 @@ package stream
 import (
 	"fmt"
 	"io"
+	"net"
 
 	"github.com/goasyncio/goasyncio/aionet"
 	"github.com/goasyncio/goasyncio/future"
@@ -16,20 +17,32 @@ import (
 const maxRead = 256 << 10
 
 // readBufKey is each loop's receive buffer: one callback runs at a time, so
-// all connections of a loop share it, and the Reader copies what it keeps.
+// all connections of a loop share it. DataReceived gets a slice of it that
+// is valid during the call only; the Reader copies what it keeps. (asyncio
+// hands each data_received a new bytes object: one allocation and copy per
+// read, which the streams path does not need.)
 var readBufKey = loop.NewKey[[]byte]("stream receive buffer")
 
-// transport is asyncio's _SelectorSocketTransport with its bases
-// (_SelectorTransport, _FlowControlMixin): it reads from the socket when
-// the loop reports it readable and hands the data to the protocol, sends
-// what it can at once and buffers the rest until the socket is writable,
-// and tells the protocol to pause or resume writing around its water marks.
-type transport struct {
+// A Transport is a connection as a Protocol sees it (asyncio.Transport, as
+// loop.create_connection and loop.create_server make it): it reads from
+// the socket when the loop reports it readable and hands the data to the
+// protocol, sends what it can at once and buffers the rest until the
+// socket is writable, and tells the protocol to pause or resume writing
+// around its water marks. It ports CPython 3.11's _SelectorSocketTransport
+// with its bases (_SelectorTransport, _FlowControlMixin); transport_api.go
+// has its methods.
+//
+// A Transport's methods must be called on its loop's goroutine.
+type Transport struct {
 	l      *loop.Loop
 	sock   *aionet.Socket
 	fd     int
-	proto  *protocol
+	proto  Protocol // nil once ConnectionLost has run
 	server *Server
+
+	// The socket's addresses, kept from the start (asyncio's extra
+	// sockname and peername) so that they outlive the connection.
+	local, remote net.Addr
 
 	wbuf []byte // unsent data is wbuf[woff:]
 	woff int
@@ -46,8 +59,9 @@ type transport struct {
 	readFn, writeFn func() // bound once, registered many times
 }
 
-func newTransport(l *loop.Loop, sock *aionet.Socket, p *protocol, waiter *future.Future[struct{}], server *Server) *transport {
-	t := &transport{l: l, sock: sock, fd: sock.FD(), proto: p, server: server}
+func newTransport(l *loop.Loop, sock *aionet.Socket, p Protocol, waiter *future.Future[struct{}], server *Server) *Transport {
+	t := &Transport{l: l, sock: sock, fd: sock.FD(), proto: p, server: server,
+		local: sock.LocalAddr(), remote: sock.RemoteAddr()}
 	t.setWriteBufferLimits(-1, -1)
 	t.readFn, t.writeFn = t.readReady, t.writeReady
 	track(l, sock)
@@ -57,7 +71,7 @@ func newTransport(l *loop.Loop, sock *aionet.Socket, p *protocol, waiter *future
 	// Disable Nagle's algorithm: small writes go out without waiting for
 	// the peer's acknowledgement.
 	sock.SetNoDelay(true)
-	l.CallSoon(func() { p.connectionMade(t) })
+	l.CallSoon(func() { p.ConnectionMade(t) })
 	// Start reading only once connectionMade has run.
 	l.CallSoon(t.addReader)
 	if waiter != nil {
@@ -71,11 +85,11 @@ func newTransport(l *loop.Loop, sock *aionet.Socket, p *protocol, waiter *future
 	return t
 }
 
-func (t *transport) bufferSize() int { return len(t.wbuf) - t.woff }
+func (t *Transport) bufferSize() int { return len(t.wbuf) - t.woff }
 
-func (t *transport) isReading() bool { return !t.closing && !t.paused }
+func (t *Transport) isReading() bool { return !t.closing && !t.paused }
 
-func (t *transport) addReader() {
+func (t *Transport) addReader() {
 	if !t.isReading() {
 		return
 	}
@@ -84,7 +98,7 @@ func (t *transport) addReader() {
 	}
 }
 
-func (t *transport) pauseReading() {
+func (t *Transport) pauseReading() {
 	if !t.isReading() {
 		return
 	}
@@ -92,7 +106,7 @@ func (t *transport) pauseReading() {
 	t.l.RemoveReader(t.fd)
 }
 
-func (t *transport) resumeReading() {
+func (t *Transport) resumeReading() {
 	if t.closing || !t.paused {
 		return
 	}
@@ -101,7 +115,7 @@ func (t *transport) resumeReading() {
 }
 
 // readReady is _read_ready__data_received.
-func (t *transport) readReady() {
+func (t *Transport) readReady() {
 	if t.connLost > 0 {
 		return
 	}
@@ -120,11 +134,22 @@ func (t *transport) readReady() {
 		t.fatalError(err)
 		return
 	}
-	t.proto.dataReceived((*buf)[:n])
+	t.dataReceived((*buf)[:n])
 }
 
-func (t *transport) readReadyOnEOF() {
-	if t.proto.eofReceived() {
+// dataReceived hands data to the protocol; if the protocol panics, the
+// transport fails with the panic (asyncio's _fatal_error).
+func (t *Transport) dataReceived(data []byte) {
+	defer t.recoverFatal("Fatal error: protocol.data_received() call failed.")
+	t.proto.DataReceived(data)
+}
+
+func (t *Transport) readReadyOnEOF() {
+	keepOpen, ok := t.eofReceived()
+	if !ok {
+		return // the protocol panicked: the transport is closing
+	}
+	if keepOpen {
 		// Keep the connection open for writing, but stop reading.
 		t.l.RemoveReader(t.fd)
 	} else {
@@ -135,7 +160,7 @@ func (t *transport) readReadyOnEOF() {
 // write is _SelectorSocketTransport.write: send at once if nothing is
 // buffered, buffer the rest and wait for writability. It returns the error
 // if the connection failed on this write.
-func (t *transport) write(p []byte) error {
+func (t *Transport) write(p []byte) error {
 	if len(p) == 0 {
 		return nil
 	}
@@ -167,7 +192,7 @@ func (t *transport) write(p []byte) error {
 }
 
 // writeReady is _SelectorSocketTransport._write_ready.
-func (t *transport) writeReady() {
+func (t *Transport) writeReady() {
 	if t.connLost > 0 || t.bufferSize() == 0 {
 		return
 	}
@@ -196,9 +221,9 @@ func (t *transport) writeReady() {
 	}
 }
 
-func (t *transport) clearBuffer() { t.wbuf, t.woff = t.wbuf[:0], 0 }
+func (t *Transport) clearBuffer() { t.wbuf, t.woff = t.wbuf[:0], 0 }
 
-func (t *transport) writeEOF() {
+func (t *Transport) writeEOF() {
 	if t.closing || t.eof {
 		return
 	}
@@ -209,7 +234,7 @@ func (t *transport) writeEOF() {
 }
 
 // close stops reading and closes the connection once the buffer is sent.
-func (t *transport) close() {
+func (t *Transport) close() {
 	if t.closing {
 		return
 	}
@@ -223,18 +248,26 @@ func (t *transport) close() {
 }
 
 // abort closes the connection at once, dropping unsent data.
-func (t *transport) abort() { t.forceClose(nil) }
+func (t *Transport) abort() { t.forceClose(nil) }
+
+// eofReceived asks the protocol whether to keep the connection open; ok
+// is false if it panicked (and the transport failed with the panic).
+func (t *Transport) eofReceived() (keepOpen, ok bool) {
+	defer t.recoverFatal("Fatal error: protocol.eof_received() call failed.")
+	keepOpen = t.proto.EOFReceived()
+	return keepOpen, true
+}
 
 // fatalError is _fatal_error for the socket errors it sees (OSError):
 // asyncio logs them only in debug mode and closes the connection.
-func (t *transport) fatalError(err error) {
+func (t *Transport) fatalError(err error) {
 	if t.l.Debug() {
 		t.l.CallExceptionHandler(loop.ExceptionContext{Message: "Fatal error on transport", Err: err})
 	}
 	t.forceClose(err)
 }
 
-func (t *transport) forceClose(err error) {
+func (t *Transport) forceClose(err error) {
 	if t.connLost > 0 {
 		return
 	}
@@ -251,11 +284,39 @@ func (t *transport) forceClose(err error) {
 	t.l.CallSoon(func() { t.callConnectionLost(err) })
 }
 
-func (t *transport) callConnectionLost(err error) {
-	if t.proto != nil {
-		t.proto.connectionLostCalled(err)
-		t.proto = nil
+// recoverFatal, deferred around a call into the protocol, is _fatal_error
+// for an exception the protocol raised: a panic goes to the exception
+// handler (always, as asyncio reports any error but an OSError) and closes
+// the connection with a *loop.PanicError, which ConnectionLost receives.
+func (t *Transport) recoverFatal(msg string) {
+	if r := recover(); r != nil {
+		err := loop.NewPanicError(r)
+		t.l.CallExceptionHandler(loop.ExceptionContext{Message: msg, Err: err})
+		t.forceClose(err)
 	}
+}
+
+// recoverReport, deferred around PauseWriting and ResumeWriting, reports a
+// panic to the exception handler and leaves the connection alone, as
+// _FlowControlMixin does.
+func (t *Transport) recoverReport(msg string) {
+	if r := recover(); r != nil {
+		t.l.CallExceptionHandler(loop.ExceptionContext{Message: msg, Err: loop.NewPanicError(r)})
+	}
+}
+
+// callConnectionLost is _call_connection_lost: tell the protocol, then
+// close the socket and leave the server, even if ConnectionLost panics
+// (the panic goes on to the loop's exception handler).
+func (t *Transport) callConnectionLost(err error) {
+	defer t.release()
+	if p := t.proto; p != nil {
+		p.ConnectionLost(err)
+	}
+}
+
+func (t *Transport) release() {
+	t.proto = nil
 	untrack(t.l, t.sock)
 	t.sock.Close()
 	if s := t.server; s != nil {
@@ -266,7 +327,7 @@ func (t *transport) callConnectionLost(err error) {
 
 // setWriteBufferLimits is _set_write_buffer_limits; a negative value is
 // Python's None.
-func (t *transport) setWriteBufferLimits(high, low int) error {
+func (t *Transport) setWriteBufferLimits(high, low int) error {
 	if high < 0 {
 		if low < 0 {
 			high = 64 << 10
@@ -284,19 +345,29 @@ func (t *transport) setWriteBufferLimits(high, low int) error {
 	return nil
 }
 
-func (t *transport) maybePauseProtocol() {
+func (t *Transport) maybePauseProtocol() {
 	if t.bufferSize() <= t.high {
 		return
 	}
 	if !t.protocolPaused {
 		t.protocolPaused = true
-		t.proto.pauseWriting()
+		t.pauseWriting()
 	}
 }
 
-func (t *transport) maybeResumeProtocol() {
+func (t *Transport) maybeResumeProtocol() {
 	if t.protocolPaused && t.bufferSize() <= t.low {
 		t.protocolPaused = false
-		t.proto.resumeWriting()
+		t.resumeWriting()
 	}
+}
+
+func (t *Transport) pauseWriting() {
+	defer t.recoverReport("protocol.pause_writing() failed")
+	t.proto.PauseWriting()
+}
+
+func (t *Transport) resumeWriting() {
+	defer t.recoverReport("protocol.resume_writing() failed")
+	t.proto.ResumeWriting()
 }

@@ -16,17 +16,20 @@ import (
 // A Writer's methods must be called on its loop's goroutine; Drain and
 // WaitClosed in a task body.
 type Writer struct {
-	t      *transport
+	t      *Transport
 	proto  *protocol
 	reader *Reader
-
-	// Kept from the transport, which forgets them when the connection goes.
-	local, remote net.Addr
 }
 
-func newWriter(t *transport, p *protocol, r *Reader) *Writer {
-	return &Writer{t: t, proto: p, reader: r, local: t.sock.LocalAddr(), remote: t.sock.RemoteAddr()}
+func newWriter(t *Transport, p *protocol, r *Reader) *Writer {
+	return &Writer{t: t, proto: p, reader: r}
 }
+
+// Transport returns the connection's transport (asyncio's
+// writer.transport), for what a Writer does not offer: PauseReading, the
+// socket. Its protocol is the Reader's and the Writer's; writes through
+// either go to the same buffer.
+func (w *Writer) Transport() *Transport { return w.t }
 
 // Write sends p, or buffers what the socket does not take at once (a copy:
 // p may be reused when Write returns), and returns len(p) (asyncio's
@@ -36,21 +39,7 @@ func newWriter(t *transport, p *protocol, r *Reader) *Writer {
 // It fails with ErrClosed after Close or Abort, ErrWriteAfterEOF after
 // WriteEOF, and the connection's error once the connection failed (asyncio
 // drops such writes with at most a logged warning).
-func (w *Writer) Write(p []byte) (int, error) {
-	t := w.t
-	switch {
-	case t.eof:
-		return 0, ErrWriteAfterEOF
-	case t.lostErr != nil:
-		return 0, t.lostErr
-	case t.closing:
-		return 0, ErrClosed
-	}
-	if err := t.write(p); err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
+func (w *Writer) Write(p []byte) (int, error) { return w.t.Write(p) }
 
 // WriteEOF shuts down the sending side once the buffered data is sent (asyncio's
 // write_eof): the peer reads end of stream; reading goes on.
@@ -105,11 +94,11 @@ func (w *Writer) Drain(c *task.Coro) error {
 
 // LocalAddr returns the connection's local address (asyncio's
 // get_extra_info('sockname')).
-func (w *Writer) LocalAddr() net.Addr { return w.local }
+func (w *Writer) LocalAddr() net.Addr { return w.t.local }
 
 // RemoteAddr returns the peer's address (asyncio's
 // get_extra_info('peername')).
-func (w *Writer) RemoteAddr() net.Addr { return w.remote }
+func (w *Writer) RemoteAddr() net.Addr { return w.t.remote }
 
 // WriteBufferSize returns the number of bytes buffered and not yet sent
 // (asyncio's transport.get_write_buffer_size()).
@@ -124,11 +113,5 @@ func (w *Writer) WriteBufferLimits() (low, high int) { return w.t.low, w.t.high 
 // for Python's None: high defaults to 4*low, or 64 KiB if low is negative
 // too; low defaults to high/4. It fails unless high >= low >= 0.
 func (w *Writer) SetWriteBufferLimits(high, low int) error {
-	if err := w.t.setWriteBufferLimits(high, low); err != nil {
-		return err
-	}
-	if w.t.proto != nil {
-		w.t.maybePauseProtocol()
-	}
-	return nil
+	return w.t.SetWriteBufferLimits(high, low)
 }
