@@ -1,10 +1,15 @@
-// Package stream is asyncio's high-level network I/O: connections as a
-// Reader and a Writer, and servers that run a Handler task per connection,
-// over TCP (IPv4, IPv6) and Unix-domain sockets. It ports CPython 3.11's
-// streams.py with the selector transport under it (selector_events.py's
-// _SelectorSocketTransport, transports.py's flow control) and base_events'
-// Server, so that reads, writes, connection_made and connection_lost happen
-// at the loop iterations where asyncio has them.
+// Package stream is asyncio's network I/O over TCP (IPv4, IPv6) and
+// Unix-domain sockets, at both of asyncio's levels: connections as a
+// Reader and a Writer, with servers that run a Handler task per connection
+// (streams: OpenConnection, StartServer), and connections as a Transport
+// that calls a Protocol's methods (loop.create_connection and
+// loop.create_server: CreateConnection, CreateServer). It ports CPython
+// 3.11's streams.py with the selector transport under it
+// (selector_events.py's _SelectorSocketTransport, transports.py's flow
+// control) and base_events' Server, so that reads, writes,
+// connection_made and connection_lost happen at the loop iterations where
+// asyncio has them. The streams are a Protocol of their own
+// (StreamReaderProtocol) over the same Transport.
 //
 // A read waits only when the Reader's buffer does not hold what it asks
 // for; a Write never waits: what the socket does not take at once is
@@ -26,13 +31,32 @@
 //		return nil
 //	}, "127.0.0.1", 0)
 //
+// A Protocol does the same with callbacks: the transport calls
+// DataReceived with what it reads, and Write never waits; PauseWriting and
+// ResumeWriting say when to stop and start writing again. The slice
+// DataReceived gets is only valid during the call (the transport reads
+// every connection of a loop into one buffer, so reading allocates
+// nothing): copy what you keep. Embed BaseProtocol for the methods you do
+// not need.
+//
+//	type echo struct {
+//		stream.BaseProtocol
+//		t *stream.Transport
+//	}
+//
+//	func (e *echo) ConnectionMade(t *stream.Transport) { e.t = t }
+//	func (e *echo) DataReceived(data []byte)        { e.t.Write(data) }
+//
+//	srv, err := stream.CreateServer(c, "tcp", "127.0.0.1:8888", func() stream.Protocol { return &echo{} })
+//
 // # Concurrency
 //
 // Everything runs on the loop's goroutine: the functions and methods that
-// wait (OpenConnection, StartServer, the Reader's reads, Drain,
-// WaitClosed, ServeForever) in a task body, the others on the loop's
-// goroutine (a task body or a callback). One task at a time may wait in a
-// Reader's read.
+// wait (OpenConnection, StartServer, CreateConnection, CreateServer, the
+// Reader's reads, Drain, WaitClosed, ServeForever) in a task body, the
+// others on the loop's goroutine (a task body or a callback). A
+// Protocol's methods are called on the loop's goroutine, as callbacks. One
+// task at a time may wait in a Reader's read.
 //
 // # Errors
 //
@@ -40,14 +64,25 @@
 // (errors.Is(err, syscall.ECONNRESET), syscall.ECONNREFUSED,
 // syscall.EADDRINUSE). End of stream is io.EOF for Read and ReadLine,
 // *IncompleteReadError (matching io.ErrUnexpectedEOF) for ReadExactly and
-// ReadUntil. Writes on a closed Writer fail with ErrClosed.
+// ReadUntil. Writes on a closed Writer or Transport fail with ErrClosed.
+// A Protocol's ConnectionLost gets nil for a close, the connection's error
+// for a failure, and a *loop.PanicError when one of its methods panicked
+// (which also goes to the loop's exception handler).
 //
 // # Differences from asyncio
 //
 //   - Read and ReadLine return io.EOF at end of stream, where asyncio
 //     returns b"".
 //   - Write on a closed or failed connection returns an error; asyncio
-//     drops the data (logging a warning after a few writes).
+//     drops the data (logging a warning after a few writes), or, on a
+//     transport closed with data still buffered, buffers it.
+//   - DataReceived's data is a view of the loop's receive buffer, valid
+//     during the call; asyncio passes a new bytes object each time.
+//   - get_extra_info's keys are methods: LocalAddr, RemoteAddr, Socket.
+//   - A CreateServer factory that panics or returns nil is reported to the
+//     exception handler and its connection closed; asyncio reports a
+//     failing factory only in debug mode. BufferedProtocol (get_buffer)
+//     and start_tls are not ported.
 //   - Server.WaitClosed waits for the connections to go, as in asyncio
 //     3.12.1 and later; 3.11's returned at once once the server was closed.
 //   - A Handler task that is cancelled closes its connection without
@@ -78,6 +113,28 @@
 //	server.is_serving() / server.sockets                        → srv.IsServing() / srv.Addrs()
 //	server.close_clients() / abort_clients() (3.13)             → srv.CloseClients() / srv.AbortClients()
 //	IncompleteReadError / LimitOverrunError                     → *stream.IncompleteReadError / *stream.LimitOverrunError
+//	writer.transport                                            → w.Transport()
+//
+// Transports and protocols:
+//
+//	await loop.create_connection(factory, host, port)           → t, p, err := stream.CreateConnection(c, "tcp", "host:port", factory)
+//	await loop.create_unix_connection(factory, path)            → stream.CreateConnection(c, "unix", path, factory)
+//	await loop.create_server(factory, host, port)               → srv, err := stream.CreateServer(c, "tcp", "host:port", factory)
+//	await loop.create_unix_server(factory, path)                → stream.CreateServer(c, "unix", path, factory)
+//	family=AF_INET / AF_INET6                                   → network "tcp4" / "tcp6"
+//	class P(asyncio.Protocol)                                   → a type implementing stream.Protocol (embed stream.BaseProtocol)
+//	connection_made(transport) / connection_lost(exc)           → ConnectionMade(t *stream.Transport) / ConnectionLost(err error)
+//	data_received(data) / eof_received()                        → DataReceived(data []byte) / EOFReceived() bool
+//	pause_writing() / resume_writing()                          → PauseWriting() / ResumeWriting()
+//	transport.write(data) / writelines / write_eof()            → t.Write(data) / repeated Write / t.WriteEOF()
+//	transport.can_write_eof() / close() / abort()               → t.CanWriteEOF() / t.Close() / t.Abort()
+//	transport.is_closing()                                      → t.IsClosing()
+//	transport.pause_reading() / resume_reading() / is_reading() → t.PauseReading() / t.ResumeReading() / t.IsReading()
+//	transport.set_write_buffer_limits(high, low)                → t.SetWriteBufferLimits(high, low) (-1 for None)
+//	transport.get_write_buffer_size() / _limits()               → t.WriteBufferSize() / t.WriteBufferLimits()
+//	get_extra_info('sockname') / ('peername') / ('socket')      → t.LocalAddr() / t.RemoteAddr() / t.Socket()
+//	transport.get_protocol() / set_protocol(p)                  → t.Protocol() / t.SetProtocol(p)
+//	asyncio.get_running_loop() in a protocol                    → t.Loop()
 //
 // The package is available on Unix systems.
 package stream
