@@ -7,6 +7,7 @@ import (
 	"net"
 	"testing"
 
+	"github.com/goasyncio/goasyncio/future"
 	"github.com/goasyncio/goasyncio/loop"
 	"github.com/goasyncio/goasyncio/stream"
 	"github.com/goasyncio/goasyncio/task"
@@ -54,6 +55,66 @@ func BenchmarkEchoRoundTrip(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// pingProtocol sends a message, waits for all of it to come back, and
+// sends it again, n times; then it completes done.
+type pingProtocol struct {
+	stream.BaseProtocol
+	t      *stream.Transport
+	msg    []byte
+	got, n int
+	done   *future.Future[struct{}]
+}
+
+func (p *pingProtocol) ConnectionMade(t *stream.Transport) { p.t = t }
+
+func (p *pingProtocol) DataReceived(data []byte) {
+	if p.got += len(data); p.got < len(p.msg) {
+		return
+	}
+	p.got = 0
+	if p.n--; p.n > 0 {
+		p.t.Write(p.msg)
+	} else {
+		p.done.SetResult(struct{}{})
+	}
+}
+
+// BenchmarkProtocolEchoRoundTrip: the same round trip with protocols
+// (CreateServer, CreateConnection): callbacks only, no task switches.
+func BenchmarkProtocolEchoRoundTrip(b *testing.B) {
+	b.ReportAllocs()
+	_, err := task.RunOn(loop.New(), func(c *task.Coro) (struct{}, error) {
+		srv, err := stream.CreateServer(c, "tcp", "127.0.0.1:0", func() stream.Protocol { return &echoProtocol{} })
+		if err != nil {
+			return struct{}{}, err
+		}
+		defer srv.Close()
+		p := &pingProtocol{msg: make([]byte, benchMsg), n: b.N, done: future.New[struct{}](c.Loop())}
+		t, _, err := stream.CreateConnection(c, "tcp", srv.Addrs()[0].String(), func() stream.Protocol { return p })
+		if err != nil {
+			return struct{}{}, err
+		}
+		defer t.Close()
+		b.ResetTimer()
+		t.Write(p.msg)
+		err = c.Await(p.done)
+		b.StopTimer()
+		return struct{}{}, err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// echoProtocol writes back what it receives.
+type echoProtocol struct {
+	stream.BaseProtocol
+	t *stream.Transport
+}
+
+func (e *echoProtocol) ConnectionMade(t *stream.Transport) { e.t = t }
+func (e *echoProtocol) DataReceived(data []byte)           { e.t.Write(data) }
 
 // BenchmarkEchoRoundTripGoNet is the plain-Go baseline: the same round
 // trip with package net, a goroutine serving the connection.
