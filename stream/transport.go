@@ -29,10 +29,12 @@ var readBufKey = loop.NewKey[[]byte]("stream receive buffer")
 // protocol, sends what it can at once and buffers the rest until the
 // socket is writable, and tells the protocol to pause or resume writing
 // around its water marks. It ports CPython 3.11's _SelectorSocketTransport
-// with its bases (_SelectorTransport, _FlowControlMixin); transport_api.go
-// has its methods.
+// with its bases (_SelectorTransport, _FlowControlMixin).
 //
-// A Transport's methods must be called on its loop's goroutine.
+// Transports come from CreateConnection, CreateServer (each protocol
+// gets its own in ConnectionMade) and Writer.Transport; the zero
+// Transport is not usable. A Transport's methods must be called on its
+// loop's goroutine.
 type Transport struct {
 	l      *loop.Loop
 	sock   *aionet.Socket
