@@ -288,8 +288,8 @@ func TestErrors(t *testing.T) {
 		if err := s.Connect(c, addr); !errors.Is(err, syscall.ECONNREFUSED) {
 			t.Errorf("Connect to a closed port: %v, want ECONNREFUSED", err)
 		}
-		if _, err := aionet.NewSocket("udp"); err == nil {
-			t.Error(`NewSocket("udp") succeeded`)
+		if _, err := aionet.NewSocket("sctp"); err == nil {
+			t.Error(`NewSocket("sctp") succeeded`)
 		}
 		if _, err := aionet.Listen("tcp", "localhost:0"); err == nil {
 			t.Error("Listen with a host name succeeded")

@@ -243,7 +243,7 @@ func (s *Socket) connectError(sa unix.Sockaddr, err error) error {
 	e := s.opError("connect", "connect", err)
 	var oe *net.OpError
 	if errors.As(e, &oe) {
-		oe.Addr = netAddr(sa)
+		oe.Addr = s.netAddr(sa)
 	}
 	return e
 }

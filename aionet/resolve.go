@@ -13,8 +13,8 @@ import (
 )
 
 // Resolve returns the addresses of host with the given port for network
-// ("tcp", "tcp4", "tcp6"), in the resolver's order (asyncio's
-// loop.getaddrinfo for stream sockets). An IP literal is returned as is;
+// ("tcp", "tcp4", "tcp6", "udp", "udp4", "udp6"), in the resolver's order
+// (asyncio's loop.getaddrinfo). An IP literal is returned as is;
 // an empty host is the unspecified addresses (0.0.0.0 and ::, as with
 // AI_PASSIVE). A name is looked up on another goroutine with Go's resolver
 // (asyncio uses the default executor), so the loop keeps running; if the
@@ -26,9 +26,9 @@ func Resolve(c *task.Coro, network, host string, port uint16) ([]netip.AddrPort,
 	}
 	if host == "" {
 		switch network {
-		case "tcp4":
+		case "tcp4", "udp4":
 			return []netip.AddrPort{netip.AddrPortFrom(netip.IPv4Unspecified(), port)}, nil
-		case "tcp6":
+		case "tcp6", "udp6":
 			return []netip.AddrPort{netip.AddrPortFrom(netip.IPv6Unspecified(), port)}, nil
 		}
 		return []netip.AddrPort{
@@ -38,9 +38,9 @@ func Resolve(c *task.Coro, network, host string, port uint16) ([]netip.AddrPort,
 	}
 	ipNet := "ip"
 	switch network {
-	case "tcp4":
+	case "tcp4", "udp4":
 		ipNet = "ip4"
-	case "tcp6":
+	case "tcp6", "udp6":
 		ipNet = "ip6"
 	}
 	l := c.Loop()

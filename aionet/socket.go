@@ -3,6 +3,7 @@
 package aionet
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"net/netip"
@@ -13,9 +14,10 @@ import (
 	"github.com/goasyncio/goasyncio/loop"
 )
 
-// A Socket is a non-blocking stream socket (TCP or Unix-domain) whose
-// blocking operations are coroutines on an event loop: Python's socket
-// object together with asyncio's loop.sock_* methods.
+// A Socket is a non-blocking stream socket (TCP or Unix-domain) or
+// datagram socket (UDP or Unix-domain) whose blocking operations are
+// coroutines on an event loop: Python's socket object together with
+// asyncio's loop.sock_* methods.
 //
 // A Socket is not tied to one loop, but an operation in progress is: use
 // it from the goroutine of the loop whose tasks await on it. Close may be
@@ -24,11 +26,13 @@ import (
 type Socket struct {
 	fd      int // -1 once closed
 	family  int
-	network string // "tcp", "tcp6" or "unix", for error messages and addresses
+	sotype  int    // unix.SOCK_STREAM or unix.SOCK_DGRAM
+	network string // as Network reports it, for error messages and addresses
 
-	// The operation waiting for readability (Recv, RecvInto, Accept) and
-	// the one waiting for writability (SendAll, Connect), so that Close
-	// can fail them instead of leaving them waiting forever.
+	// The operation waiting for readability (Recv, RecvInto, RecvFrom,
+	// RecvFromInto, Accept) and the one waiting for writability (SendAll,
+	// SendTo, Connect), so that Close can fail them instead of leaving
+	// them waiting forever.
 	rd, wr *pendingOp
 }
 
@@ -38,33 +42,25 @@ type pendingOp struct {
 	fail func(err error) // completes the operation's future with err
 }
 
-// NewSocket returns a new non-blocking stream socket for network: "tcp" or
-// "tcp4" (IPv4), "tcp6" (IPv6) or "unix" (Python's socket.socket followed
-// by setblocking(False)). Safe for concurrent use.
+// NewSocket returns a new non-blocking socket for network (Python's
+// socket.socket followed by setblocking(False)): a stream socket for
+// "tcp" or "tcp4" (IPv4), "tcp6" (IPv6) and "unix", a datagram socket for
+// "udp" or "udp4" (IPv4), "udp6" (IPv6) and "unixgram". Safe for
+// concurrent use.
 func NewSocket(network string) (*Socket, error) {
-	fam, err := family(network, netip.Addr{})
+	fam, sotype, err := family(network, netip.Addr{})
 	if err != nil {
 		return nil, err
 	}
-	return newSocket(network, fam)
+	return newSocket(network, fam, sotype)
 }
 
-func newSocket(network string, fam int) (*Socket, error) {
-	fd, err := sysSocket(fam, unix.SOCK_STREAM)
+func newSocket(network string, fam, sotype int) (*Socket, error) {
+	fd, err := sysSocket(fam, sotype)
 	if err != nil {
 		return nil, &net.OpError{Op: "socket", Net: network, Err: os.NewSyscallError("socket", err)}
 	}
-	return &Socket{fd: fd, family: fam, network: networkName(fam)}, nil
-}
-
-func networkName(fam int) string {
-	switch fam {
-	case unix.AF_INET6:
-		return "tcp6"
-	case unix.AF_UNIX:
-		return "unix"
-	}
-	return "tcp"
+	return &Socket{fd: fd, family: fam, sotype: sotype, network: networkName(fam, sotype)}, nil
 }
 
 // Listen returns a socket bound to address and listening with the system's
@@ -73,8 +69,12 @@ func networkName(fam int) string {
 // interfaces) and port 0 picks a free port (see LocalAddr); SO_REUSEADDR is
 // set, as asyncio's create_server does on Unix. For "unix" it is a path.
 // Binding an address in use fails with an error matching
-// syscall.EADDRINUSE. Safe for concurrent use.
+// syscall.EADDRINUSE. Datagram networks take ListenPacket. Safe for
+// concurrent use.
 func Listen(network, address string) (*Socket, error) {
+	if isDatagram(network) {
+		return nil, fmt.Errorf("aionet: Listen on datagram network %q (use ListenPacket)", network)
+	}
 	s, err := newBound(network, address)
 	if err != nil {
 		return nil, err
@@ -86,23 +86,38 @@ func Listen(network, address string) (*Socket, error) {
 	return s, nil
 }
 
+// ListenPacket returns a datagram socket bound to address, as
+// net.ListenPacket does (Python's socket.socket(family, SOCK_DGRAM),
+// setblocking(False) and bind). For "udp", "udp4" and "udp6", address is
+// "host:port" as for Listen; for "unixgram" it is a path. SO_REUSEADDR is
+// not set: on a UDP socket it would let another socket bind the same port
+// and take its datagrams, which is why asyncio's create_datagram_endpoint
+// no longer sets it. Binding an address in use fails with an error
+// matching syscall.EADDRINUSE. Safe for concurrent use.
+func ListenPacket(network, address string) (*Socket, error) {
+	if !isDatagram(network) {
+		return nil, fmt.Errorf("aionet: ListenPacket on stream network %q (use Listen)", network)
+	}
+	return newBound(network, address)
+}
+
 func newBound(network, address string) (*Socket, error) {
 	var ap netip.AddrPort
-	if network != "unix" {
+	if !isUnix(network) {
 		var err error
 		if ap, err = parseAddrPort(network, address); err != nil {
 			return nil, err
 		}
 	}
-	fam, err := family(network, ap.Addr())
+	fam, sotype, err := family(network, ap.Addr())
 	if err != nil {
 		return nil, err
 	}
-	s, err := newSocket(network, fam)
+	s, err := newSocket(network, fam, sotype)
 	if err != nil {
 		return nil, err
 	}
-	if fam != unix.AF_UNIX {
+	if fam != unix.AF_UNIX && sotype == unix.SOCK_STREAM {
 		unix.SetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
 	}
 	if err := s.Bind(address); err != nil {
@@ -115,10 +130,12 @@ func newBound(network, address string) (*Socket, error) {
 // FD returns the socket's file descriptor, or -1 once it is closed.
 func (s *Socket) FD() int { return s.fd }
 
-// Network returns "tcp", "tcp6" or "unix".
+// Network returns "tcp", "tcp6", "unix", "udp", "udp6" or "unixgram" (an
+// IPv4 socket is "tcp" or "udp", whatever name made it).
 func (s *Socket) Network() string { return s.network }
 
-// Bind binds the socket to address, in the form Listen takes.
+// Bind binds the socket to address, in the form Listen (for a datagram
+// socket, ListenPacket) takes.
 func (s *Socket) Bind(address string) error {
 	if s.fd < 0 {
 		return s.closedError("bind")
@@ -136,7 +153,7 @@ func (s *Socket) Bind(address string) error {
 		}
 	}
 	if err := unix.Bind(s.fd, sa); err != nil {
-		return &net.OpError{Op: "listen", Net: s.network, Addr: netAddr(sa), Err: os.NewSyscallError("bind", err)}
+		return &net.OpError{Op: "listen", Net: s.network, Addr: s.netAddr(sa), Err: os.NewSyscallError("bind", err)}
 	}
 	return nil
 }
@@ -153,8 +170,9 @@ func (s *Socket) Listen(backlog int) error {
 	return nil
 }
 
-// LocalAddr returns the address the socket is bound to (a *net.TCPAddr or
-// *net.UnixAddr), or nil.
+// LocalAddr returns the address the socket is bound to (a *net.TCPAddr,
+// *net.UDPAddr or *net.UnixAddr), or nil (also for an unnamed Unix-domain
+// socket).
 func (s *Socket) LocalAddr() net.Addr {
 	if s.fd < 0 {
 		return nil
@@ -163,7 +181,7 @@ func (s *Socket) LocalAddr() net.Addr {
 	if err != nil {
 		return nil
 	}
-	return netAddr(sa)
+	return s.netAddr(sa)
 }
 
 // RemoteAddr returns the address of the peer of a connected socket, or nil.
@@ -175,16 +193,17 @@ func (s *Socket) RemoteAddr() net.Addr {
 	if err != nil {
 		return nil
 	}
-	return netAddr(sa)
+	return s.netAddr(sa)
 }
 
 // SetNoDelay turns Nagle's algorithm off (on) for a TCP socket; asyncio's
-// transports turn it off. It does nothing for a Unix-domain socket.
+// transports turn it off. It does nothing for a Unix-domain or datagram
+// socket.
 func (s *Socket) SetNoDelay(noDelay bool) error {
 	if s.fd < 0 {
 		return s.closedError("setsockopt")
 	}
-	if s.family == unix.AF_UNIX {
+	if s.family == unix.AF_UNIX || s.sotype != unix.SOCK_STREAM {
 		return nil
 	}
 	v := 0
@@ -236,11 +255,17 @@ func (s *Socket) Close() error {
 }
 
 // TryRecvInto reads what is available into buf without waiting: it
-// returns ErrWouldBlock if nothing is, and io.EOF once the peer has shut
-// down its side and everything was read.
+// returns ErrWouldBlock if nothing is, and on a stream socket io.EOF once
+// the peer has shut down its side and everything was read. On a datagram
+// socket it reads one datagram (an empty one is 0 and no error; what does
+// not fit in buf is discarded, as TryRecvFromInto describes). An empty buf
+// returns 0 at once without reading, as Python's sock.recv(0) does.
 func (s *Socket) TryRecvInto(buf []byte) (int, error) {
 	if s.fd < 0 {
 		return 0, s.closedError("read")
+	}
+	if len(buf) == 0 {
+		return 0, nil
 	}
 	n, err := readNB(s.fd, buf)
 	return s.recvResult(buf, n, err)
@@ -275,13 +300,13 @@ func (s *Socket) TryAccept() (*Socket, net.Addr, error) {
 		}
 		return nil, nil, s.opError("accept", "accept", err)
 	}
-	return &Socket{fd: fd, family: s.family, network: s.network}, netAddr(sa), nil
+	return &Socket{fd: fd, family: s.family, sotype: s.sotype, network: s.network}, s.netAddr(sa), nil
 }
 
 func (s *Socket) recvResult(buf []byte, n int, err error) (int, error) {
 	switch {
-	case err == nil && n == 0 && len(buf) > 0:
-		return 0, io.EOF
+	case err == nil && n == 0 && s.sotype == unix.SOCK_STREAM:
+		return 0, io.EOF // len(buf) > 0: a datagram socket's 0 is an empty datagram
 	case err == nil:
 		return n, nil
 	case wouldBlock(err):
