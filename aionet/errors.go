@@ -14,10 +14,17 @@ import (
 // to wait (EAGAIN). errors.Is(ErrWouldBlock, syscall.EAGAIN) holds.
 var ErrWouldBlock = fmt.Errorf("aionet: operation would block: %w", syscall.EAGAIN)
 
-// ErrBusy reports a second Recv, RecvInto or Accept (or a second SendAll or
-// Connect) on a socket that already has one waiting. asyncio lets the
-// second silently replace the first, which then waits forever.
+// ErrBusy reports a second Recv, RecvInto, RecvFrom, RecvFromInto or
+// Accept (or a second SendAll, SendTo or Connect) on a socket that already
+// has one of them waiting. asyncio lets the second silently replace the
+// first, which then waits forever.
 var ErrBusy = errors.New("aionet: another task is already waiting on this socket for the same direction")
+
+// ErrNotDatagram reports SendTo or TrySendTo on a stream socket, where
+// sendto(2) ignores the address or may send part of the data; use SendAll.
+// (asyncio's sock_sendto passes the call to the socket and returns the
+// count sent.)
+var ErrNotDatagram = errors.New("aionet: SendTo on a stream socket (use SendAll)")
 
 func wouldBlock(err error) bool {
 	return err == syscall.EAGAIN || err == syscall.EWOULDBLOCK || err == syscall.EINTR
