@@ -65,3 +65,47 @@ func Example() {
 	})
 	// Output: HELLO, SOCKETS
 }
+
+// An echo over UDP on 127.0.0.1: the server replies to the address each
+// datagram came from, as asyncio's sock_recvfrom and sock_sendto do.
+func ExampleSocket_RecvFrom() {
+	task.RunOn(looptest.New(), func(c *task.Coro) (struct{}, error) {
+		srv, err := aionet.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			return struct{}{}, err
+		}
+		defer srv.Close()
+		server := task.Spawn(c.Loop(), func(c *task.Coro) (struct{}, error) {
+			for range 2 {
+				data, from, err := srv.RecvFrom(c, 1500)
+				if err != nil {
+					return struct{}{}, err
+				}
+				if err := srv.SendTo(c, bytes.ToUpper(data), from); err != nil {
+					return struct{}{}, err
+				}
+			}
+			return struct{}{}, nil
+		})
+
+		cli, err := aionet.NewSocket("udp")
+		if err != nil {
+			return struct{}{}, err
+		}
+		defer cli.Close()
+		for _, msg := range []string{"hello", "datagrams"} {
+			if err := cli.SendTo(c, []byte(msg), srv.LocalAddr()); err != nil {
+				return struct{}{}, err
+			}
+			reply, from, err := cli.RecvFrom(c, 1500)
+			if err != nil {
+				return struct{}{}, err
+			}
+			fmt.Printf("%s from the server: %v\n", reply, from.String() == srv.LocalAddr().String())
+		}
+		return struct{}{}, c.Await(server)
+	})
+	// Output:
+	// HELLO from the server: true
+	// DATAGRAMS from the server: true
+}
