@@ -3,6 +3,7 @@ package executor_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -63,6 +64,7 @@ func TestInitializerFailureBreaksPool(t *testing.T) {
 			var pe *loop.PanicError
 			return errors.As(err, &pe) && pe.Value == "boom"
 		}},
+		{"Goexit", func() error { runtime.Goexit(); return nil }, func(err error) bool { return errors.Is(err, executor.ErrGoexit) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -77,11 +77,11 @@ type Option func(*Pool)
 func WithMaxWorkers(n int) Option { return func(p *Pool) { p.max = n } }
 
 // WithInitializer makes every worker call fn when it starts, before it
-// takes any work (ThreadPoolExecutor's initializer). If fn returns an error
-// or panics, the pool breaks, as ThreadPoolExecutor's does: the failure is
-// logged with log/slog, the work still queued fails with a
-// *BrokenPoolError, and Submit returns one from then on. Work already
-// running on other workers finishes normally.
+// takes any work (ThreadPoolExecutor's initializer). If fn returns an error,
+// panics or calls runtime.Goexit, the pool breaks, as ThreadPoolExecutor's
+// does: the failure is logged with log/slog, the work still queued fails
+// with a *BrokenPoolError, and Submit returns one from then on. Work
+// already running on other workers finishes normally.
 func WithInitializer(fn func() error) Option { return func(p *Pool) { p.initializer = fn } }
 
 // New returns a pool with no workers yet (ThreadPoolExecutor()). It panics
@@ -139,11 +139,8 @@ func (p *Pool) pop() *node {
 // worker is one worker goroutine's life (_worker): run queued work until
 // the queue is empty and the pool is shut down.
 func (p *Pool) worker() {
-	if p.initializer != nil {
-		if err := initialize(p.initializer); err != nil {
-			p.breakDown(err)
-			return
-		}
+	if p.initializer != nil && !p.initialize() {
+		return
 	}
 	id := goid.Get()
 	p.mu.Lock()
@@ -191,22 +188,28 @@ func (p *Pool) worker() {
 	}
 }
 
-// initialize calls a worker's initializer and returns its error, or its
-// panic as a *loop.PanicError.
-func initialize(fn func() error) (err error) {
+// initialize calls the initializer on a starting worker and reports
+// whether it succeeded. If it failed (an error, a panic or runtime.Goexit),
+// the pool is broken by then; after runtime.Goexit the worker goes on
+// exiting.
+func (p *Pool) initialize() (ok bool) {
+	var err error
 	returned := false
 	defer func() {
 		if !returned {
 			if r := recover(); r != nil {
 				err = loop.NewPanicError(r)
 			} else {
-				err = ErrGoexit // the worker exits with it; the pool breaks
+				err = ErrGoexit
 			}
 		}
+		if err != nil {
+			p.breakDown(err)
+		}
 	}()
-	err = fn()
+	err = p.initializer()
 	returned = true
-	return err
+	return err == nil
 }
 
 // breakDown is _initializer_failed, run by a worker whose initializer
