@@ -249,8 +249,9 @@ func openUnixgram(c *task.Coro, o datagramOptions) (*aionet.Socket, net.Addr, er
 // openDatagramSocket is the body of create_datagram_endpoint's loop over
 // the address pairs: socket, SO_REUSEPORT, SO_BROADCAST, bind, and connect
 // unless broadcasting. On failure the socket is closed.
-func openDatagramSocket(c *task.Coro, network, local, remote string, o datagramOptions) (sock *aionet.Socket, err error) {
-	if sock, err = aionet.NewSocket(network); err != nil {
+func openDatagramSocket(c *task.Coro, network, local, remote string, o datagramOptions) (_ *aionet.Socket, err error) {
+	sock, err := aionet.NewSocket(network)
+	if err != nil {
 		return nil, err
 	}
 	defer func() {
