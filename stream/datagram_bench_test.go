@@ -38,7 +38,7 @@ type dgEchoProtocol struct {
 	t *stream.DatagramTransport
 }
 
-func (e *dgEchoProtocol) ConnectionMade(t *stream.DatagramTransport)   { e.t = t }
+func (e *dgEchoProtocol) ConnectionMade(t *stream.DatagramTransport)  { e.t = t }
 func (e *dgEchoProtocol) DatagramReceived(data []byte, addr net.Addr) { e.t.SendTo(data, addr) }
 
 // BenchmarkDatagramEchoRoundTrip: one 100-byte datagram to a UDP echo
