@@ -72,7 +72,7 @@ type DatagramProtocol interface {
 //		t *stream.DatagramTransport
 //	}
 //
-//	func (e *echo) ConnectionMade(t *stream.DatagramTransport)   { e.t = t }
+//	func (e *echo) ConnectionMade(t *stream.DatagramTransport)  { e.t = t }
 //	func (e *echo) DatagramReceived(data []byte, addr net.Addr) { e.t.SendTo(data, addr) }
 type BaseDatagramProtocol struct{}
 

@@ -49,14 +49,24 @@
 //
 //	srv, err := stream.CreateServer(c, "tcp", "127.0.0.1:8888", func() stream.Protocol { return &echo{} })
 //
+// Datagram sockets (UDP over IPv4 and IPv6, and Unix-domain) have the same
+// callback level (loop.create_datagram_endpoint): CreateDatagramEndpoint
+// makes a DatagramTransport that calls a DatagramProtocol's
+// DatagramReceived with each datagram and its sender's address (a view of
+// the loop's receive buffer too), and ErrorReceived with a send or
+// receive error, such as ECONNREFUSED on a connected endpoint whose peer
+// is not listening; the endpoint stays open. SendTo never waits: what the
+// socket does not take at once is buffered, with the same flow control.
+//
 // # Concurrency
 //
 // Everything runs on the loop's goroutine: the functions and methods that
-// wait (OpenConnection, StartServer, CreateConnection, CreateServer, the
-// Reader's reads, Drain, WaitClosed, ServeForever) in a task body, the
-// others on the loop's goroutine (a task body or a callback). A
-// Protocol's methods are called on the loop's goroutine, as callbacks. One
-// task at a time may wait in a Reader's read.
+// wait (OpenConnection, StartServer, CreateConnection, CreateServer,
+// CreateDatagramEndpoint, the Reader's reads, Drain, WaitClosed,
+// ServeForever) in a task body, the others on the loop's goroutine (a task
+// body or a callback). A Protocol's and a DatagramProtocol's methods are
+// called on the loop's goroutine, as callbacks. One task at a time may
+// wait in a Reader's read.
 //
 // # Errors
 //
@@ -88,6 +98,12 @@
 //   - A Handler task that is cancelled closes its connection without
 //     reporting an error (as in 3.12; 3.11 reports the CancelledError).
 //   - Sockets still open when their loop closes are closed with it.
+//   - DatagramTransport.SendTo returns ErrInvalidAddress for an address of
+//     the wrong type or none on an unconnected endpoint (asyncio fails the
+//     transport with the TypeError), and ErrClosed once the endpoint is
+//     closing (asyncio drops the datagram, or sends it on an unconnected
+//     endpoint). Abort empties the buffer, so WriteBufferSize is 0 after
+//     it (asyncio 3.11 leaves the old size).
 //
 // # asyncio mapping
 //
@@ -135,6 +151,18 @@
 //	get_extra_info('sockname') / ('peername') / ('socket')      → t.LocalAddr() / t.RemoteAddr() / t.Socket()
 //	transport.get_protocol() / set_protocol(p)                  → t.Protocol() / t.SetProtocol(p)
 //	asyncio.get_running_loop() in a protocol                    → t.Loop()
+//
+// Datagram endpoints:
+//
+//	await loop.create_datagram_endpoint(factory, local_addr=a)  → t, p, err := stream.CreateDatagramEndpoint(c, "udp", factory, stream.WithLocalAddr("host:port"))
+//	remote_addr= / allow_broadcast=True / reuse_port=True       → stream.WithRemoteAddr(addr) / WithAllowBroadcast() / WithDatagramReusePort()
+//	family=AF_INET / AF_INET6 / AF_UNIX                         → network "udp4" / "udp6" / "unixgram" (paths for addresses)
+//	class P(asyncio.DatagramProtocol)                           → a type implementing stream.DatagramProtocol (embed stream.BaseDatagramProtocol)
+//	datagram_received(data, addr) / error_received(exc)         → DatagramReceived(data []byte, addr net.Addr) / ErrorReceived(err error)
+//	transport.sendto(data, addr) / sendto(data)                 → t.SendTo(data, addr) / t.SendTo(data, nil) (with a remote address)
+//	ValueError from sendto to another address                   → errors.Is(err, stream.ErrInvalidAddress)
+//	close() / abort() / is_closing() / get_write_buffer_size()  → t.Close() / t.Abort() / t.IsClosing() / t.WriteBufferSize()
+//	get_extra_info('sockname') / ('peername') / ('socket')      → t.LocalAddr() / t.RemoteAddr() / t.Socket()
 //
 // The package is available on Unix systems.
 package stream
