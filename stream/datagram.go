@@ -25,14 +25,9 @@ import (
 // DatagramTransport is not usable. A DatagramTransport's methods must be
 // called on its loop's goroutine.
 type DatagramTransport struct {
-	l     *loop.Loop
-	sock  *aionet.Socket
-	fd    int
+	selectorTransport
 	proto DatagramProtocol // nil once ConnectionLost has run
 
-	// The socket's addresses, kept from the start (asyncio's extra
-	// sockname and peername) so that they outlive the endpoint.
-	local, remote net.Addr
 	// address is the remote address the endpoint was made with, the only
 	// one SendTo accepts (asyncio's _address); nil if none was given.
 	address net.Addr
@@ -40,15 +35,6 @@ type DatagramTransport struct {
 	buf     []datagram // unsent datagrams are buf[head:] (asyncio's deque)
 	head    int
 	bufSize int // bytes in buf[head:] (asyncio's _buffer_size)
-
-	connLost int  // set when the call to connectionLost is scheduled
-	closing  bool // close called (or the endpoint failed)
-	paused   bool // reading paused
-
-	protocolPaused bool
-	high, low      int
-
-	readFn, writeFn func() // bound once, registered many times
 }
 
 // A datagram waiting to be sent, with its destination.
@@ -61,53 +47,17 @@ type datagram struct {
 // schedules the protocol's ConnectionMade, then the start of reading, then
 // the waking of waiter, each with CallSoon.
 func newDatagramTransport(l *loop.Loop, sock *aionet.Socket, p DatagramProtocol, address net.Addr, waiter *future.Future[struct{}]) *DatagramTransport {
-	t := &DatagramTransport{l: l, sock: sock, fd: sock.FD(), proto: p,
-		local: sock.LocalAddr(), remote: sock.RemoteAddr(), address: address}
-	t.high, t.low, _ = waterMarks(-1, -1)
-	t.readFn, t.writeFn = t.readReady, t.sendToReady
-	track(l, sock)
-	l.CallSoon(func() { p.ConnectionMade(t) })
-	// Start reading only once connectionMade has run.
-	l.CallSoon(t.addReader)
-	if waiter != nil {
-		// Wake the waiter once connectionMade has run.
-		l.CallSoon(func() {
-			if !waiter.Cancelled() {
-				waiter.SetResult(struct{}{})
-			}
-		})
-	}
+	t := &DatagramTransport{proto: p, address: address}
+	t.init(l, sock, t, t.readReady, t.sendToReady)
+	t.start(func() { p.ConnectionMade(t) }, waiter)
 	return t
 }
 
 func (t *DatagramTransport) bufferLen() int { return len(t.buf) - t.head }
 
-func (t *DatagramTransport) isReading() bool { return !t.closing && !t.paused }
+func (t *DatagramTransport) bufferSize() int { return t.bufSize }
 
-func (t *DatagramTransport) addReader() {
-	if !t.isReading() {
-		return
-	}
-	if _, err := t.l.AddReader(t.fd, t.readFn); err != nil {
-		t.fatalError(err)
-	}
-}
-
-func (t *DatagramTransport) pauseReading() {
-	if !t.isReading() {
-		return
-	}
-	t.paused = true
-	t.l.RemoveReader(t.fd)
-}
-
-func (t *DatagramTransport) resumeReading() {
-	if t.closing || !t.paused {
-		return
-	}
-	t.paused = false
-	t.addReader()
-}
+func (t *DatagramTransport) writeFlow() writeFlowProtocol { return t.proto }
 
 // readReady is _read_ready: one datagram per readiness. A panic in the
 // protocol goes on to the loop, which reports it as a panic in a callback
@@ -167,7 +117,7 @@ func (t *DatagramTransport) sendTo(data []byte, addr net.Addr) error {
 	}
 	t.buf = append(t.buf, datagram{bytes.Clone(data), addr})
 	t.bufSize += len(data)
-	t.maybePauseProtocol()
+	t.maybePauseProtocol(t.bufSize)
 	return nil
 }
 
@@ -191,7 +141,7 @@ func (t *DatagramTransport) sendToReady() {
 			return
 		}
 	}
-	t.maybeResumeProtocol() // may append to the buffer
+	t.maybeResumeProtocol(t.bufSize) // may append to the buffer
 	if t.bufferLen() == 0 {
 		t.clearBuffer()
 		t.l.RemoveWriter(t.fd)
@@ -206,48 +156,6 @@ func (t *DatagramTransport) clearBuffer() {
 	t.buf, t.head, t.bufSize = t.buf[:0], 0, 0
 }
 
-// close stops reading and closes the endpoint once the buffer is sent.
-func (t *DatagramTransport) close() {
-	if t.closing {
-		return
-	}
-	t.closing = true
-	t.l.RemoveReader(t.fd)
-	if t.bufferLen() == 0 {
-		t.connLost++
-		t.l.RemoveWriter(t.fd)
-		t.l.CallSoon(func() { t.callConnectionLost(nil) })
-	}
-}
-
-// fatalError is _fatal_error for the errors it can see (OSError from
-// registering the socket with the loop): asyncio logs them only in debug
-// mode and closes the endpoint.
-func (t *DatagramTransport) fatalError(err error) {
-	if t.l.Debug() {
-		t.l.CallExceptionHandler(loop.ExceptionContext{Message: "Fatal error on transport", Err: err})
-	}
-	t.forceClose(err)
-}
-
-// forceClose is _force_close: drop the buffer, stop reading, and schedule
-// ConnectionLost.
-func (t *DatagramTransport) forceClose(err error) {
-	if t.connLost > 0 {
-		return
-	}
-	if t.bufferLen() > 0 {
-		t.clearBuffer()
-		t.l.RemoveWriter(t.fd)
-	}
-	if !t.closing {
-		t.closing = true
-		t.l.RemoveReader(t.fd)
-	}
-	t.connLost++
-	t.l.CallSoon(func() { t.callConnectionLost(err) })
-}
-
 // callConnectionLost is _call_connection_lost: tell the protocol, then
 // close the socket, even if ConnectionLost panics (the panic goes on to
 // the loop's exception handler).
@@ -260,41 +168,5 @@ func (t *DatagramTransport) callConnectionLost(err error) {
 
 func (t *DatagramTransport) release() {
 	t.proto = nil
-	untrack(t.l, t.sock)
-	t.sock.Close()
-}
-
-func (t *DatagramTransport) maybePauseProtocol() {
-	if t.bufSize <= t.high {
-		return
-	}
-	if !t.protocolPaused {
-		t.protocolPaused = true
-		t.pauseWriting()
-	}
-}
-
-func (t *DatagramTransport) maybeResumeProtocol() {
-	if t.protocolPaused && t.bufSize <= t.low {
-		t.protocolPaused = false
-		t.resumeWriting()
-	}
-}
-
-// pauseWriting and resumeWriting report a panic to the exception handler
-// and leave the endpoint alone, as _FlowControlMixin does.
-func (t *DatagramTransport) pauseWriting() {
-	defer t.recoverReport("protocol.pause_writing() failed")
-	t.proto.PauseWriting()
-}
-
-func (t *DatagramTransport) resumeWriting() {
-	defer t.recoverReport("protocol.resume_writing() failed")
-	t.proto.ResumeWriting()
-}
-
-func (t *DatagramTransport) recoverReport(msg string) {
-	if r := recover(); r != nil {
-		t.l.CallExceptionHandler(loop.ExceptionContext{Message: msg, Err: loop.NewPanicError(r)})
-	}
+	t.closeSocket()
 }

@@ -102,7 +102,7 @@ func (t *DatagramTransport) Close() error {
 // Abort closes the endpoint at once, dropping the buffered datagrams
 // (asyncio's abort); the protocol's ConnectionLost(nil) runs at the next
 // iteration.
-func (t *DatagramTransport) Abort() { t.forceClose(nil) }
+func (t *DatagramTransport) Abort() { t.abort() }
 
 // IsClosing reports whether the endpoint is closed or closing (asyncio's
 // is_closing).
@@ -132,34 +132,7 @@ func (t *DatagramTransport) IsReading() bool { return t.isReading() }
 // low defaults to high/4. It fails unless high >= low >= 0. A buffer
 // already above the new high pauses the protocol at once.
 func (t *DatagramTransport) SetWriteBufferLimits(high, low int) error {
-	high, low, err := waterMarks(high, low)
-	if err != nil {
-		return err
-	}
-	t.high, t.low = high, low
-	if t.proto != nil {
-		t.maybePauseProtocol()
-	}
-	return nil
-}
-
-// waterMarks is _set_write_buffer_limits's arithmetic; a negative value is
-// Python's None.
-func waterMarks(high, low int) (int, int, error) {
-	if high < 0 {
-		if low < 0 {
-			high = 64 << 10
-		} else {
-			high = 4 * low
-		}
-	}
-	if low < 0 {
-		low = high / 4
-	}
-	if high < low {
-		return 0, 0, fmt.Errorf("stream: high (%d) must be >= low (%d) must be >= 0", high, low)
-	}
-	return high, low, nil
+	return t.setWriteBufferLimitsAndPause(high, low)
 }
 
 // WriteBufferSize returns the number of bytes in the datagrams buffered

@@ -3,9 +3,7 @@
 package stream
 
 import (
-	"fmt"
 	"io"
-	"net"
 
 	"github.com/goasyncio/goasyncio/aionet"
 	"github.com/goasyncio/goasyncio/future"
@@ -36,85 +34,32 @@ var readBufKey = loop.NewKey[[]byte]("stream receive buffer")
 // Transport is not usable. A Transport's methods must be called on its
 // loop's goroutine.
 type Transport struct {
-	l      *loop.Loop
-	sock   *aionet.Socket
-	fd     int
+	selectorTransport
 	proto  Protocol // nil once ConnectionLost has run
 	server *Server
-
-	// The socket's addresses, kept from the start (asyncio's extra
-	// sockname and peername) so that they outlive the connection.
-	local, remote net.Addr
 
 	wbuf []byte // unsent data is wbuf[woff:]
 	woff int
 
-	connLost int   // set when the call to connectionLost is scheduled
-	lostErr  error // the error the connection was lost with, for writes
-	closing  bool  // close called (or the connection failed)
-	paused   bool  // reading paused
-	eof      bool  // WriteEOF called
-
-	protocolPaused bool
-	high, low      int
-
-	readFn, writeFn func() // bound once, registered many times
+	eof bool // WriteEOF called
 }
 
 func newTransport(l *loop.Loop, sock *aionet.Socket, p Protocol, waiter *future.Future[struct{}], server *Server) *Transport {
-	t := &Transport{l: l, sock: sock, fd: sock.FD(), proto: p, server: server,
-		local: sock.LocalAddr(), remote: sock.RemoteAddr()}
-	t.setWriteBufferLimits(-1, -1)
-	t.readFn, t.writeFn = t.readReady, t.writeReady
-	track(l, sock)
+	t := &Transport{proto: p, server: server}
+	t.init(l, sock, t, t.readReady, t.writeReady)
 	if server != nil {
 		server.attach(t)
 	}
 	// Disable Nagle's algorithm: small writes go out without waiting for
 	// the peer's acknowledgement.
 	sock.SetNoDelay(true)
-	l.CallSoon(func() { p.ConnectionMade(t) })
-	// Start reading only once connectionMade has run.
-	l.CallSoon(t.addReader)
-	if waiter != nil {
-		// Wake the waiter once connectionMade has run.
-		l.CallSoon(func() {
-			if !waiter.Cancelled() {
-				waiter.SetResult(struct{}{})
-			}
-		})
-	}
+	t.start(func() { p.ConnectionMade(t) }, waiter)
 	return t
 }
 
 func (t *Transport) bufferSize() int { return len(t.wbuf) - t.woff }
 
-func (t *Transport) isReading() bool { return !t.closing && !t.paused }
-
-func (t *Transport) addReader() {
-	if !t.isReading() {
-		return
-	}
-	if _, err := t.l.AddReader(t.fd, t.readFn); err != nil {
-		t.fatalError(err)
-	}
-}
-
-func (t *Transport) pauseReading() {
-	if !t.isReading() {
-		return
-	}
-	t.paused = true
-	t.l.RemoveReader(t.fd)
-}
-
-func (t *Transport) resumeReading() {
-	if t.closing || !t.paused {
-		return
-	}
-	t.paused = false
-	t.addReader()
-}
+func (t *Transport) writeFlow() writeFlowProtocol { return t.proto }
 
 // readReady is _read_ready__data_received.
 func (t *Transport) readReady() {
@@ -189,7 +134,7 @@ func (t *Transport) write(p []byte) error {
 		t.woff = 0
 	}
 	t.wbuf = append(t.wbuf, p...)
-	t.maybePauseProtocol()
+	t.maybePauseProtocol(t.bufferSize())
 	return nil
 }
 
@@ -212,7 +157,7 @@ func (t *Transport) writeReady() {
 	if t.woff == len(t.wbuf) {
 		t.clearBuffer()
 	}
-	t.maybeResumeProtocol() // may write more
+	t.maybeResumeProtocol(t.bufferSize()) // may write more
 	if t.bufferSize() == 0 {
 		t.l.RemoveWriter(t.fd)
 		if t.closing {
@@ -235,55 +180,12 @@ func (t *Transport) writeEOF() {
 	}
 }
 
-// close stops reading and closes the connection once the buffer is sent.
-func (t *Transport) close() {
-	if t.closing {
-		return
-	}
-	t.closing = true
-	t.l.RemoveReader(t.fd)
-	if t.bufferSize() == 0 {
-		t.connLost++
-		t.l.RemoveWriter(t.fd)
-		t.l.CallSoon(func() { t.callConnectionLost(nil) })
-	}
-}
-
-// abort closes the connection at once, dropping unsent data.
-func (t *Transport) abort() { t.forceClose(nil) }
-
 // eofReceived asks the protocol whether to keep the connection open; ok
 // is false if it panicked (and the transport failed with the panic).
 func (t *Transport) eofReceived() (keepOpen, ok bool) {
 	defer t.recoverFatal("Fatal error: protocol.eof_received() call failed.")
 	keepOpen = t.proto.EOFReceived()
 	return keepOpen, true
-}
-
-// fatalError is _fatal_error for the socket errors it sees (OSError):
-// asyncio logs them only in debug mode and closes the connection.
-func (t *Transport) fatalError(err error) {
-	if t.l.Debug() {
-		t.l.CallExceptionHandler(loop.ExceptionContext{Message: "Fatal error on transport", Err: err})
-	}
-	t.forceClose(err)
-}
-
-func (t *Transport) forceClose(err error) {
-	if t.connLost > 0 {
-		return
-	}
-	if t.bufferSize() > 0 {
-		t.clearBuffer()
-		t.l.RemoveWriter(t.fd)
-	}
-	if !t.closing {
-		t.closing = true
-		t.l.RemoveReader(t.fd)
-	}
-	t.connLost++
-	t.lostErr = err
-	t.l.CallSoon(func() { t.callConnectionLost(err) })
 }
 
 // recoverFatal, deferred around a call into the protocol, is _fatal_error
@@ -295,15 +197,6 @@ func (t *Transport) recoverFatal(msg string) {
 		err := loop.NewPanicError(r)
 		t.l.CallExceptionHandler(loop.ExceptionContext{Message: msg, Err: err})
 		t.forceClose(err)
-	}
-}
-
-// recoverReport, deferred around PauseWriting and ResumeWriting, reports a
-// panic to the exception handler and leaves the connection alone, as
-// _FlowControlMixin does.
-func (t *Transport) recoverReport(msg string) {
-	if r := recover(); r != nil {
-		t.l.CallExceptionHandler(loop.ExceptionContext{Message: msg, Err: loop.NewPanicError(r)})
 	}
 }
 
@@ -319,57 +212,9 @@ func (t *Transport) callConnectionLost(err error) {
 
 func (t *Transport) release() {
 	t.proto = nil
-	untrack(t.l, t.sock)
-	t.sock.Close()
+	t.closeSocket()
 	if s := t.server; s != nil {
 		t.server = nil
 		s.detach(t)
 	}
-}
-
-// setWriteBufferLimits is _set_write_buffer_limits; a negative value is
-// Python's None.
-func (t *Transport) setWriteBufferLimits(high, low int) error {
-	if high < 0 {
-		if low < 0 {
-			high = 64 << 10
-		} else {
-			high = 4 * low
-		}
-	}
-	if low < 0 {
-		low = high / 4
-	}
-	if high < low {
-		return fmt.Errorf("stream: high (%d) must be >= low (%d) must be >= 0", high, low)
-	}
-	t.high, t.low = high, low
-	return nil
-}
-
-func (t *Transport) maybePauseProtocol() {
-	if t.bufferSize() <= t.high {
-		return
-	}
-	if !t.protocolPaused {
-		t.protocolPaused = true
-		t.pauseWriting()
-	}
-}
-
-func (t *Transport) maybeResumeProtocol() {
-	if t.protocolPaused && t.bufferSize() <= t.low {
-		t.protocolPaused = false
-		t.resumeWriting()
-	}
-}
-
-func (t *Transport) pauseWriting() {
-	defer t.recoverReport("protocol.pause_writing() failed")
-	t.proto.PauseWriting()
-}
-
-func (t *Transport) resumeWriting() {
-	defer t.recoverReport("protocol.resume_writing() failed")
-	t.proto.ResumeWriting()
 }

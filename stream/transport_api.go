@@ -80,13 +80,7 @@ func (t *Transport) IsReading() bool { return t.isReading() }
 // is negative too; low defaults to high/4. It fails unless high >= low >=
 // 0. A buffer already above the new high pauses the protocol at once.
 func (t *Transport) SetWriteBufferLimits(high, low int) error {
-	if err := t.setWriteBufferLimits(high, low); err != nil {
-		return err
-	}
-	if t.proto != nil {
-		t.maybePauseProtocol()
-	}
-	return nil
+	return t.setWriteBufferLimitsAndPause(high, low)
 }
 
 // WriteBufferSize returns the number of bytes buffered and not yet sent
