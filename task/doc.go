@@ -24,12 +24,15 @@
 // Everything here runs on the loop's goroutine: Spawn, Current and All from
 // callbacks or bodies; Await, Sleep, Yield and the combinators only in the
 // body that received the Coro (ErrNotInTask otherwise). A body must not
-// hand its Coro to another goroutine. Run and RunOn are called from a
-// goroutine that is not running a loop; they run one until main returns.
+// hand its Coro to another goroutine. Run, RunOn, RunWith and a Runner's
+// methods are called from a goroutine that is not running a loop; they run
+// one until main returns.
 //
 // # asyncio mapping
 //
 //	asyncio.run(main())               Run(main, loopOpts...) / RunOn(l, main)
+//	with asyncio.Runner() as r:       r := NewRunner(loopOpts...) (or NewRunnerOn(l)); defer r.Close()
+//	    r.run(main()); r.run(other())   RunWith(r, main); RunWith(r, other)
 //	asyncio.create_task(coro, name=)  Spawn(l, body, WithName(name))
 //	eager_start=True (3.12)           Spawn(l, body, Eager())
 //	await fut                         v, err := Await(c, f)  /  err := c.Await(aw)

@@ -133,3 +133,32 @@ func ExampleCurrent() {
 	// in main: Task-1
 	// in a callback: <nil>
 }
+
+// A Runner is asyncio.Runner: several bodies run one after another on the
+// same loop, and a task one of them leaves pending runs on meanwhile;
+// Close cancels what is left and closes the loop.
+func ExampleRunner() {
+	r := task.NewRunnerOn(looptest.New())
+	defer r.Close()
+	ticks := 0
+	v, err := task.RunWith(r, func(c *task.Coro) (string, error) {
+		task.Spawn(c.Loop(), func(c *task.Coro) (int, error) {
+			for {
+				if err := c.Sleep(time.Second); err != nil {
+					return 0, err
+				}
+				ticks++
+			}
+		})
+		return "started", nil
+	})
+	fmt.Println(v, err)
+	v, err = task.RunWith(r, func(c *task.Coro) (string, error) {
+		err := c.Sleep(3500 * time.Millisecond)
+		return fmt.Sprint("ticks meanwhile: ", ticks), err
+	})
+	fmt.Println(v, err)
+	// Output:
+	// started <nil>
+	// ticks meanwhile: 3 <nil>
+}
