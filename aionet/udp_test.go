@@ -73,6 +73,24 @@ func listenPackets(n dgramNet, k int) ([]*aionet.Socket, error) {
 	return socks, nil
 }
 
+// onPairs runs body as a task, in a subtest per datagram network, with
+// two sockets bound on that network and closed after.
+func onPairs(t *testing.T, body func(t *testing.T, c *task.Coro, n dgramNet, a, b *aionet.Socket) error) {
+	t.Helper()
+	for _, n := range dgramNetworks(t) {
+		t.Run(n.label, func(t *testing.T) {
+			run(t, func(c *task.Coro) error {
+				socks, err := listenPackets(n, 2)
+				if err != nil {
+					return err
+				}
+				defer closeAll(socks)
+				return body(t, c, n, socks[0], socks[1])
+			})
+		})
+	}
+}
+
 func closeAll(socks []*aionet.Socket) {
 	for _, s := range socks {
 		s.Close()
@@ -107,142 +125,122 @@ func addrString(a net.Addr) string {
 // sender's address (nil for an unnamed Unix-domain sender, to which no
 // reply is possible), and an empty datagram, which is no end of file.
 func TestRecvFromRoundTrip(t *testing.T) {
-	for _, n := range dgramNetworks(t) {
-		t.Run(n.label, func(t *testing.T) {
-			run(t, func(c *task.Coro) error {
-				socks, err := listenPackets(n, 2)
-				if err != nil {
-					return err
-				}
-				defer closeAll(socks)
-				a, b := socks[0], socks[1]
-				var trace []string
-				if err := a.SendTo(c, []byte("ping"), b.LocalAddr()); err != nil {
-					return err
-				}
-				data, from, err := b.RecvFrom(c, 100)
-				if err != nil {
-					return err
-				}
-				// A wrong address would send the reply nowhere: stop here.
-				if got, want := addrString(from), addrString(a.LocalAddr()); got != want {
-					return fmt.Errorf("b got %q from %s, want from %s", data, got, want)
-				}
-				trace = append(trace, fmt.Sprintf("b got %q", data))
-				if err := b.SendTo(c, []byte("pong"), from); err != nil {
-					return err
-				}
-				buf := make([]byte, 100)
-				k, from, err := a.RecvFromInto(c, buf)
-				if err != nil {
-					return err
-				}
-				trace = append(trace, fmt.Sprintf("a got %q from b: %v", buf[:k], addrString(from) == addrString(b.LocalAddr())))
+	onPairs(t, func(t *testing.T, c *task.Coro, n dgramNet, a, b *aionet.Socket) error {
+		var trace []string
+		if err := a.SendTo(c, []byte("ping"), b.LocalAddr()); err != nil {
+			return err
+		}
+		data, from, err := b.RecvFrom(c, 100)
+		if err != nil {
+			return err
+		}
+		// A wrong address would send the reply nowhere: stop here.
+		if got, want := addrString(from), addrString(a.LocalAddr()); got != want {
+			return fmt.Errorf("b got %q from %s, want from %s", data, got, want)
+		}
+		trace = append(trace, fmt.Sprintf("b got %q", data))
+		if err := b.SendTo(c, []byte("pong"), from); err != nil {
+			return err
+		}
+		buf := make([]byte, 100)
+		k, from, err := a.RecvFromInto(c, buf)
+		if err != nil {
+			return err
+		}
+		trace = append(trace, fmt.Sprintf("a got %q from b: %v", buf[:k], addrString(from) == addrString(b.LocalAddr())))
 
-				if err := a.SendTo(c, nil, b.LocalAddr()); err != nil {
-					return err
-				}
-				data, _, err = b.RecvFrom(c, 100)
-				trace = append(trace, fmt.Sprintf("empty datagram: %q %v", data, err))
+		if err := a.SendTo(c, nil, b.LocalAddr()); err != nil {
+			return err
+		}
+		data, _, err = b.RecvFrom(c, 100)
+		trace = append(trace, fmt.Sprintf("empty datagram: %q %v", data, err))
 
-				// An unbound sender: UDP binds it to a port of all
-				// interfaces on its first send, a Unix-domain one stays
-				// unnamed.
-				u, err := aionet.NewSocket(n.name)
-				if err != nil {
-					return err
-				}
-				defer u.Close()
-				if err := u.SendTo(c, []byte("anon"), b.LocalAddr()); err != nil {
-					return err
-				}
-				_, from, err = b.RecvFrom(c, 100)
-				if err != nil {
-					return err
-				}
-				if n.name == "unixgram" {
-					trace = append(trace, "unbound sender: "+addrString(from)+", LocalAddr "+addrString(u.LocalAddr()))
-				} else {
-					ua, fa := u.LocalAddr().(*net.UDPAddr), from.(*net.UDPAddr)
-					trace = append(trace, fmt.Sprintf("unbound sender: %v", fa.Port == ua.Port && fa.IP.Equal(b.LocalAddr().(*net.UDPAddr).IP)))
-				}
-				want := []string{
-					`b got "ping"`,
-					`a got "pong" from b: true`,
-					`empty datagram: "" <nil>`,
-					"unbound sender: true",
-				}
-				if n.name == "unixgram" {
-					want[3] = "unbound sender: <nil>, LocalAddr <nil>"
-				}
-				if diff := cmp.Diff(want, trace); diff != "" {
-					t.Errorf("trace (-want +got):\n%s", diff)
-				}
-				wantType := "*net.UDPAddr"
-				if n.name == "unixgram" {
-					wantType = "*net.UnixAddr"
-				}
-				if got := fmt.Sprintf("%T", a.LocalAddr()); got != wantType {
-					t.Errorf("LocalAddr is a %s, want %s", got, wantType)
-				}
-				return nil
-			})
-		})
-	}
+		// An unbound sender: UDP binds it to a port of all
+		// interfaces on its first send, a Unix-domain one stays
+		// unnamed.
+		u, err := aionet.NewSocket(n.name)
+		if err != nil {
+			return err
+		}
+		defer u.Close()
+		if err := u.SendTo(c, []byte("anon"), b.LocalAddr()); err != nil {
+			return err
+		}
+		_, from, err = b.RecvFrom(c, 100)
+		if err != nil {
+			return err
+		}
+		if n.name == "unixgram" {
+			trace = append(trace, "unbound sender: "+addrString(from)+", LocalAddr "+addrString(u.LocalAddr()))
+		} else {
+			ua, fa := u.LocalAddr().(*net.UDPAddr), from.(*net.UDPAddr)
+			trace = append(trace, fmt.Sprintf("unbound sender: %v", fa.Port == ua.Port && fa.IP.Equal(b.LocalAddr().(*net.UDPAddr).IP)))
+		}
+		want := []string{
+			`b got "ping"`,
+			`a got "pong" from b: true`,
+			`empty datagram: "" <nil>`,
+			"unbound sender: true",
+		}
+		if n.name == "unixgram" {
+			want[3] = "unbound sender: <nil>, LocalAddr <nil>"
+		}
+		if diff := cmp.Diff(want, trace); diff != "" {
+			t.Errorf("trace (-want +got):\n%s", diff)
+		}
+		wantType := "*net.UDPAddr"
+		if n.name == "unixgram" {
+			wantType = "*net.UnixAddr"
+		}
+		if got := fmt.Sprintf("%T", a.LocalAddr()); got != wantType {
+			t.Errorf("LocalAddr is a %s, want %s", got, wantType)
+		}
+		return nil
+	})
 }
 
 // TestConnectedDatagram: a datagram socket connected with Connect works
 // with Recv and SendAll, as in Python, and an empty datagram is no EOF.
 func TestConnectedDatagram(t *testing.T) {
-	for _, n := range dgramNetworks(t) {
-		t.Run(n.label, func(t *testing.T) {
-			run(t, func(c *task.Coro) error {
-				socks, err := listenPackets(n, 2)
-				if err != nil {
-					return err
-				}
-				defer closeAll(socks)
-				a, b := socks[0], socks[1]
-				if err := b.Connect(c, a.LocalAddr().String()); err != nil {
-					return err
-				}
-				var trace []string
-				if got, want := addrString(b.RemoteAddr()), addrString(a.LocalAddr()); got != want {
-					t.Errorf("RemoteAddr = %s, want %s", got, want)
-				}
-				if err := b.SendAll(c, []byte("via SendAll")); err != nil {
-					return err
-				}
-				data, from, err := a.RecvFrom(c, 100)
-				if err != nil {
-					return err
-				}
-				if got, want := addrString(from), addrString(b.LocalAddr()); got != want {
-					return fmt.Errorf("a got %q from %s, want from %s", data, got, want)
-				}
-				trace = append(trace, fmt.Sprintf("%q from b", data))
-				for _, msg := range []string{"to Recv", ""} {
-					if err := a.SendTo(c, []byte(msg), from); err != nil {
-						return err
-					}
-					waitReadable(t, b)
-					// Python's recv(0) returns b"" at once, leaving the
-					// datagram queued: no need to wait for it again.
-					if data, err := b.Recv(c, 0); err != nil || len(data) != 0 {
-						trace = append(trace, fmt.Sprintf("Recv(0): %q %v", data, err))
-					}
-					buf := make([]byte, 100)
-					k, err := b.TryRecvInto(buf)
-					trace = append(trace, fmt.Sprintf("Recv: %q %v", buf[:k], err))
-				}
-				want := []string{`"via SendAll" from b`, `Recv: "to Recv" <nil>`, `Recv: "" <nil>`}
-				if diff := cmp.Diff(want, trace); diff != "" {
-					t.Errorf("trace (-want +got):\n%s", diff)
-				}
-				return nil
-			})
-		})
-	}
+	onPairs(t, func(t *testing.T, c *task.Coro, n dgramNet, a, b *aionet.Socket) error {
+		if err := b.Connect(c, a.LocalAddr().String()); err != nil {
+			return err
+		}
+		var trace []string
+		if got, want := addrString(b.RemoteAddr()), addrString(a.LocalAddr()); got != want {
+			t.Errorf("RemoteAddr = %s, want %s", got, want)
+		}
+		if err := b.SendAll(c, []byte("via SendAll")); err != nil {
+			return err
+		}
+		data, from, err := a.RecvFrom(c, 100)
+		if err != nil {
+			return err
+		}
+		if got, want := addrString(from), addrString(b.LocalAddr()); got != want {
+			return fmt.Errorf("a got %q from %s, want from %s", data, got, want)
+		}
+		trace = append(trace, fmt.Sprintf("%q from b", data))
+		for _, msg := range []string{"to Recv", ""} {
+			if err := a.SendTo(c, []byte(msg), from); err != nil {
+				return err
+			}
+			waitReadable(t, b)
+			// Python's recv(0) returns b"" at once, leaving the
+			// datagram queued: no need to wait for it again.
+			if data, err := b.Recv(c, 0); err != nil || len(data) != 0 {
+				trace = append(trace, fmt.Sprintf("Recv(0): %q %v", data, err))
+			}
+			buf := make([]byte, 100)
+			k, err := b.TryRecvInto(buf)
+			trace = append(trace, fmt.Sprintf("Recv: %q %v", buf[:k], err))
+		}
+		want := []string{`"via SendAll" from b`, `Recv: "to Recv" <nil>`, `Recv: "" <nil>`}
+		if diff := cmp.Diff(want, trace); diff != "" {
+			t.Errorf("trace (-want +got):\n%s", diff)
+		}
+		return nil
+	})
 }
 
 // TestConnectedRefused: on a UDP socket connected to a port where nothing
@@ -347,49 +345,39 @@ func TestRecvFromWaits(t *testing.T) {
 // buffer and the rest is discarded, with no error (Linux's recvfrom
 // without MSG_TRUNC, and Python's); the next call gets the next datagram.
 func TestRecvFromIntoTruncates(t *testing.T) {
-	for _, n := range dgramNetworks(t) {
-		t.Run(n.label, func(t *testing.T) {
-			run(t, func(c *task.Coro) error {
-				socks, err := listenPackets(n, 2)
-				if err != nil {
+	onPairs(t, func(t *testing.T, c *task.Coro, n dgramNet, a, b *aionet.Socket) error {
+		for _, tc := range []struct {
+			size int
+			want string
+		}{
+			{0, `0 ""`},
+			{4, `4 "0123"`},
+			{10, `10 "0123456789"`},
+			{16, `10 "0123456789"`},
+		} {
+			for _, msg := range []string{"0123456789", "next"} {
+				if err := a.SendTo(c, []byte(msg), b.LocalAddr()); err != nil {
 					return err
 				}
-				defer closeAll(socks)
-				a, b := socks[0], socks[1]
-				for _, tc := range []struct {
-					size int
-					want string
-				}{
-					{0, `0 ""`},
-					{4, `4 "0123"`},
-					{10, `10 "0123456789"`},
-					{16, `10 "0123456789"`},
-				} {
-					for _, msg := range []string{"0123456789", "next"} {
-						if err := a.SendTo(c, []byte(msg), b.LocalAddr()); err != nil {
-							return err
-						}
-					}
-					buf := make([]byte, tc.size)
-					k, _, err := b.RecvFromInto(c, buf)
-					if err != nil {
-						return err
-					}
-					if got := fmt.Sprintf("%d %q", k, buf[:k]); got != tc.want {
-						t.Errorf("RecvFromInto with %d bytes = %s, want %s", tc.size, got, tc.want)
-					}
-					next, _, err := b.RecvFrom(c, 100)
-					if err != nil {
-						return err
-					}
-					if string(next) != "next" {
-						t.Errorf("after a %d-byte read the next datagram is %q, want the rest discarded", tc.size, next)
-					}
-				}
-				return nil
-			})
-		})
-	}
+			}
+			buf := make([]byte, tc.size)
+			k, _, err := b.RecvFromInto(c, buf)
+			if err != nil {
+				return err
+			}
+			if got := fmt.Sprintf("%d %q", k, buf[:k]); got != tc.want {
+				t.Errorf("RecvFromInto with %d bytes = %s, want %s", tc.size, got, tc.want)
+			}
+			next, _, err := b.RecvFrom(c, 100)
+			if err != nil {
+				return err
+			}
+			if string(next) != "next" {
+				t.Errorf("after a %d-byte read the next datagram is %q, want the rest discarded", tc.size, next)
+			}
+		}
+		return nil
+	})
 }
 
 // TestCancelledRecvFrom: a RecvFrom cancelled while it waits consumes no
@@ -470,56 +458,46 @@ func TestCancelledRecvFrom(t *testing.T) {
 // runs (another reader took it earlier in the iteration), the callback
 // keeps waiting, as _sock_recvfrom does on BlockingIOError.
 func TestRecvFromWakeupWithoutDatagram(t *testing.T) {
-	for _, n := range dgramNetworks(t) {
-		t.Run(n.label, func(t *testing.T) {
-			run(t, func(c *task.Coro) error {
-				socks, err := listenPackets(n, 2)
-				if err != nil {
-					return err
-				}
-				defer closeAll(socks)
-				a, b := socks[0], socks[1]
-				l := c.Loop()
-				var trace []string
-				reader := task.Spawn(l, func(c *task.Coro) (struct{}, error) {
-					data, _, err := b.RecvFrom(c, 100)
-					trace = append(trace, fmt.Sprintf("reader: %q %v", data, err))
-					return struct{}{}, err
-				})
-				if err := c.Yield(); err != nil {
-					return err
-				}
-				if err := a.SendTo(c, []byte("taken"), b.LocalAddr()); err != nil {
-					return err
-				}
-				waitReadable(t, b)
-				// Runs in the next iteration before the reader's callback.
-				l.CallSoon(func() {
-					buf := make([]byte, 100)
-					k, _, err := b.TryRecvFromInto(buf)
-					trace = append(trace, fmt.Sprintf("taken first: %q %v", buf[:k], err))
-				})
-				if err := c.Yield(); err != nil {
-					return err
-				}
-				if err := c.Yield(); err != nil { // the reader's callback ran
-					return err
-				}
-				trace = append(trace, fmt.Sprintf("reader done: %v", reader.Done()))
-				if err := a.SendTo(c, []byte("second"), b.LocalAddr()); err != nil {
-					return err
-				}
-				if err := c.Await(reader); err != nil {
-					return err
-				}
-				want := []string{`taken first: "taken" <nil>`, "reader done: false", `reader: "second" <nil>`}
-				if diff := cmp.Diff(want, trace); diff != "" {
-					t.Errorf("trace (-want +got):\n%s", diff)
-				}
-				return nil
-			})
+	onPairs(t, func(t *testing.T, c *task.Coro, n dgramNet, a, b *aionet.Socket) error {
+		l := c.Loop()
+		var trace []string
+		reader := task.Spawn(l, func(c *task.Coro) (struct{}, error) {
+			data, _, err := b.RecvFrom(c, 100)
+			trace = append(trace, fmt.Sprintf("reader: %q %v", data, err))
+			return struct{}{}, err
 		})
-	}
+		if err := c.Yield(); err != nil {
+			return err
+		}
+		if err := a.SendTo(c, []byte("taken"), b.LocalAddr()); err != nil {
+			return err
+		}
+		waitReadable(t, b)
+		// Runs in the next iteration before the reader's callback.
+		l.CallSoon(func() {
+			buf := make([]byte, 100)
+			k, _, err := b.TryRecvFromInto(buf)
+			trace = append(trace, fmt.Sprintf("taken first: %q %v", buf[:k], err))
+		})
+		if err := c.Yield(); err != nil {
+			return err
+		}
+		if err := c.Yield(); err != nil { // the reader's callback ran
+			return err
+		}
+		trace = append(trace, fmt.Sprintf("reader done: %v", reader.Done()))
+		if err := a.SendTo(c, []byte("second"), b.LocalAddr()); err != nil {
+			return err
+		}
+		if err := c.Await(reader); err != nil {
+			return err
+		}
+		want := []string{`taken first: "taken" <nil>`, "reader done: false", `reader: "second" <nil>`}
+		if diff := cmp.Diff(want, trace); diff != "" {
+			t.Errorf("trace (-want +got):\n%s", diff)
+		}
+		return nil
+	})
 }
 
 // TestSendToManyPeers: one socket sends to several, each of which sees
@@ -882,72 +860,62 @@ func TestManyDatagrams(t *testing.T) {
 		}
 		return p
 	}
-	for _, n := range dgramNetworks(t) {
-		t.Run(n.label, func(t *testing.T) {
-			run(t, func(c *task.Coro) error {
-				socks, err := listenPackets(n, 2)
-				if err != nil {
-					return err
+	onPairs(t, func(t *testing.T, c *task.Coro, n dgramNet, cli, srv *aionet.Socket) error {
+		slots := locks.NewSemaphore(window)
+		// In a group, a failing task cancels the others instead of
+		// leaving them waiting for datagrams that will not come.
+		return task.Group(c, func(g *task.TaskGroup) error {
+			task.SpawnIn(g, func(c *task.Coro) (struct{}, error) { // the echo server
+				buf := make([]byte, 2*size)
+				want := addrString(cli.LocalAddr())
+				for range total {
+					k, from, err := srv.RecvFromInto(c, buf)
+					if err != nil {
+						return struct{}{}, err
+					}
+					if got := addrString(from); got != want {
+						return struct{}{}, fmt.Errorf("datagram from %s, want from %s", got, want)
+					}
+					if err := srv.SendTo(c, buf[:k], from); err != nil {
+						return struct{}{}, err
+					}
 				}
-				defer closeAll(socks)
-				cli, srv := socks[0], socks[1]
-				slots := locks.NewSemaphore(window)
-				// In a group, a failing task cancels the others instead of
-				// leaving them waiting for datagrams that will not come.
-				return task.Group(c, func(g *task.TaskGroup) error {
-					task.SpawnIn(g, func(c *task.Coro) (struct{}, error) { // the echo server
-						buf := make([]byte, 2*size)
-						want := addrString(cli.LocalAddr())
-						for range total {
-							k, from, err := srv.RecvFromInto(c, buf)
-							if err != nil {
-								return struct{}{}, err
-							}
-							if got := addrString(from); got != want {
-								return struct{}{}, fmt.Errorf("datagram from %s, want from %s", got, want)
-							}
-							if err := srv.SendTo(c, buf[:k], from); err != nil {
-								return struct{}{}, err
-							}
-						}
-						return struct{}{}, nil
-					})
-					task.SpawnIn(g, func(c *task.Coro) (struct{}, error) { // the client's sender
-						for seq := range total {
-							if err := slots.Acquire(c); err != nil {
-								return struct{}{}, err
-							}
-							if err := cli.SendTo(c, payload(seq), srv.LocalAddr()); err != nil {
-								return struct{}{}, err
-							}
-						}
-						return struct{}{}, nil
-					})
-					task.SpawnIn(g, func(c *task.Coro) (struct{}, error) { // the client's reader
-						seen := make([]bool, total)
-						buf := make([]byte, 2*size)
-						for echoed := range total {
-							k, _, err := cli.RecvFromInto(c, buf)
-							if err != nil {
-								return struct{}{}, err
-							}
-							seq := int(binary.BigEndian.Uint64(buf))
-							switch {
-							case k != size || seq >= total:
-								return struct{}{}, fmt.Errorf("echo %d: %d bytes for sequence number %d", echoed, k, seq)
-							case seen[seq]:
-								return struct{}{}, fmt.Errorf("datagram %d echoed twice", seq)
-							case !bytes.Equal(buf[:k], payload(seq)):
-								return struct{}{}, fmt.Errorf("datagram %d altered", seq)
-							}
-							seen[seq] = true
-							slots.Release()
-						}
-						return struct{}{}, nil
-					})
-					return nil
-				})
+				return struct{}{}, nil
 			})
+			task.SpawnIn(g, func(c *task.Coro) (struct{}, error) { // the client's sender
+				for seq := range total {
+					if err := slots.Acquire(c); err != nil {
+						return struct{}{}, err
+					}
+					if err := cli.SendTo(c, payload(seq), srv.LocalAddr()); err != nil {
+						return struct{}{}, err
+					}
+				}
+				return struct{}{}, nil
+			})
+			task.SpawnIn(g, func(c *task.Coro) (struct{}, error) { // the client's reader
+				seen := make([]bool, total)
+				buf := make([]byte, 2*size)
+				for echoed := range total {
+					k, _, err := cli.RecvFromInto(c, buf)
+					if err != nil {
+						return struct{}{}, err
+					}
+					seq := int(binary.BigEndian.Uint64(buf))
+					switch {
+					case k != size || seq >= total:
+						return struct{}{}, fmt.Errorf("echo %d: %d bytes for sequence number %d", echoed, k, seq)
+					case seen[seq]:
+						return struct{}{}, fmt.Errorf("datagram %d echoed twice", seq)
+					case !bytes.Equal(buf[:k], payload(seq)):
+						return struct{}{}, fmt.Errorf("datagram %d altered", seq)
+					}
+					seen[seq] = true
+					slots.Release()
+				}
+				return struct{}{}, nil
+			})
+			return nil
 		})
-	}
+	})
 }
