@@ -121,10 +121,10 @@ func splitHostPort(address string) (string, int, error) {
 	return host, int(n), nil
 }
 
-// callFactory calls factory for the protocol of a connection on sock. If
-// factory returns nil (ErrNilProtocol) or panics (the panic goes on), it
-// closes sock first.
-func callFactory(l *loop.Loop, sock *aionet.Socket, factory func() Protocol) (Protocol, error) {
+// callFactory calls factory for the protocol of a connection or endpoint
+// on sock. If factory returns nil (ErrNilProtocol) or panics (the panic
+// goes on), it closes sock first.
+func callFactory[P any](l *loop.Loop, sock *aionet.Socket, factory func() P) (P, error) {
 	ok := false
 	defer func() {
 		if !ok {
@@ -133,8 +133,9 @@ func callFactory(l *loop.Loop, sock *aionet.Socket, factory func() Protocol) (Pr
 		}
 	}()
 	p := factory()
-	if p == nil {
-		return nil, ErrNilProtocol
+	if any(p) == nil {
+		var none P
+		return none, ErrNilProtocol
 	}
 	ok = true
 	return p, nil

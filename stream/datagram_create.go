@@ -105,7 +105,7 @@ func CreateDatagramEndpoint(c *task.Coro, network string, factory func() Datagra
 		return nil, nil, err
 	}
 	l := c.Loop()
-	p, err := callDatagramFactory(sock, factory)
+	p, err := callFactory(l, sock, factory)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -116,23 +116,6 @@ func CreateDatagramEndpoint(c *task.Coro, network string, factory func() Datagra
 		return nil, nil, err
 	}
 	return t, p, nil
-}
-
-// callDatagramFactory calls factory; if it returns nil (ErrNilProtocol)
-// or panics (the panic goes on), it closes sock first.
-func callDatagramFactory(sock *aionet.Socket, factory func() DatagramProtocol) (DatagramProtocol, error) {
-	ok := false
-	defer func() {
-		if !ok {
-			sock.Close()
-		}
-	}()
-	p := factory()
-	if p == nil {
-		return nil, ErrNilProtocol
-	}
-	ok = true
-	return p, nil
 }
 
 // A udpPair is one of asyncio's addr_pairs_info: a family with the local
